@@ -1,0 +1,57 @@
+"""Check every link in the vault once, before any page renders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .problems import Problem
+from .resolver import Resolution, Resolver
+from .scan import LinkOccurrence
+from .vault import VaultIndex
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    source: str
+    occurrence: LinkOccurrence
+    resolution: Resolution
+
+
+@dataclass(frozen=True)
+class LinkGraph:
+    """Every link resolved once: the link report, backlinks and the graph all read this."""
+
+    links: tuple[ResolvedLink, ...]
+    problems: tuple[Problem, ...]
+    backlinks: dict[str, tuple[ResolvedLink, ...]]
+
+    def outgoing(self, source: str) -> list[ResolvedLink]:
+        return [link for link in self.links if link.source == source]
+
+
+def resolve_vault(index: VaultIndex, resolver: Resolver | None = None) -> LinkGraph:
+    resolver = resolver or Resolver(index)
+    links: list[ResolvedLink] = []
+    problems: list[Problem] = []
+    incoming: dict[str, list[ResolvedLink]] = defaultdict(list)
+    for note in index:
+        for problem in note.scan.problems:
+            problems.append(Problem(note.path, problem.line, "frontmatter", problem.message))
+        for occ in note.scan.links:
+            spec = occ.spec
+            if not spec.path and not spec.headings and spec.block is None:
+                continue
+            resolution = resolver.resolve(spec, note.path)
+            link = ResolvedLink(note.path, occ, resolution)
+            links.append(link)
+            if not resolution.ok:
+                kind = "embed" if spec.embed else "link"
+                problems.append(Problem(note.path, occ.line, kind, resolution.problem or "", spec.written))
+            elif resolution.file is not None and resolution.file.path != note.path:
+                incoming[resolution.file.path].append(link)
+    return LinkGraph(
+        links=tuple(links),
+        problems=tuple(sorted(problems)),
+        backlinks={k: tuple(v) for k, v in incoming.items()},
+    )

@@ -1,0 +1,76 @@
+"""Heading keys (how Obsidian matches ``[[note#Heading]]``) and heading ids
+(what our renderer emits).
+
+Obsidian's ``stripHeading`` turns a fixed set of punctuation and line breaks
+into spaces, collapses whitespace and compares case-insensitively. The id is
+produced by ``pymdownx.slugs.slugify(case="lower")`` — the same function the
+``toc`` extension is configured with — applied to the heading's plain text,
+then made unique exactly as ``toc`` does it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, MutableSet
+
+from markdown.extensions.toc import unique
+from pymdownx.slugs import slugify as _make_slugify
+
+from .names import fold
+
+_STRIP_CHARS = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]")
+_SPACES = re.compile(r"\s+")
+
+Slugify = Callable[[str, str], str]
+
+#: The slug function ``mkdocs.yml`` configures for ``toc``; ids and links must agree.
+default_slugify: Slugify = _make_slugify(case="lower")
+
+
+def strip_heading(text: str) -> str:
+    """Obsidian's stripHeading: punctuation and line breaks become spaces."""
+    return _SPACES.sub(" ", _STRIP_CHARS.sub(" ", text)).strip()
+
+
+def heading_key(text: str) -> str:
+    """The key two headings (or a heading and a link subpath) match on."""
+    return fold(strip_heading(text))
+
+
+_WIKILINK = re.compile(r"!?\[\[([^\]\n]*?)\]\]")
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_CODE = re.compile(r"(`+)(.+?)\1")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|==|~~)(?=\S)(.+?)(?<=\S)\1")
+_COMMENT = re.compile(r"%%.*?%%")
+_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
+
+
+def _wikilink_text(match: re.Match[str]) -> str:
+    inner = match.group(1).replace("\\|", "|")
+    target, _, alias = inner.partition("|")
+    return alias if alias else target
+
+
+def plain_heading_text(raw: str) -> str:
+    """Approximate the text ``toc`` would see after inline rendering.
+
+    Only used to build a readable id; links never depend on it matching
+    ``toc`` exactly, because our tree processor assigns these ids itself.
+    """
+    text = _COMMENT.sub("", raw)
+    text = _CODE.sub(lambda m: m.group(2).strip(), text)
+    text = _WIKILINK.sub(_wikilink_text, text)
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = _HTML_TAG.sub("", text)
+    for _ in range(3):  # nested emphasis such as ***x***
+        text = _EMPHASIS.sub(lambda m: m.group(2), text)
+    return text.replace("\\", "").strip()
+
+
+def heading_id(raw: str, used: MutableSet[str], slugify: Slugify = default_slugify) -> str:
+    return unique(slugify(plain_heading_text(raw), "-"), used)
+
+
+def strip_block_id(text: str) -> str:
+    return _BLOCK_ID.sub("", text)

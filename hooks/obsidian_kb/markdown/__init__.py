@@ -1,0 +1,45 @@
+"""The Obsidian syntax as one Python-Markdown extension.
+
+Priorities are chosen against Python-Markdown's own: wikilinks (175) run after
+code spans (190) and escapes (180) but before reference links (170), so code
+and ``\\[\\[escaped\\]\\]`` text are never touched.
+"""
+
+from __future__ import annotations
+
+from markdown import Extension, Markdown
+
+from ..vault import VaultIndex
+from .callouts import CalloutProcessor
+from .context import RenderContext
+from .ids import IdProcessor
+from .links import WikilinkProcessor
+from .syntax import (
+    HighlightProcessor,
+    ObsidianHashHeaderProcessor,
+    ObsidianPreprocessor,
+    TagProcessor,
+)
+
+__all__ = ["ObsidianExtension", "RenderContext", "makeExtension"]
+
+
+class ObsidianExtension(Extension):
+    def __init__(self, context: RenderContext | None = None, **kwargs) -> None:
+        self.config = {}
+        super().__init__(**kwargs)
+        self.context = context or RenderContext(VaultIndex())
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        ctx = self.context
+        md.preprocessors.register(ObsidianPreprocessor(md), "kb_obsidian", 27)
+        md.parser.blockprocessors.register(ObsidianHashHeaderProcessor(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(CalloutProcessor(md.parser), "kb_callout", 21)
+        md.inlinePatterns.register(WikilinkProcessor(md, ctx), "kb_wikilink", 175)
+        md.inlinePatterns.register(TagProcessor(md, ctx), "kb_tag", 115)
+        md.inlinePatterns.register(HighlightProcessor(md), "kb_highlight", 68)
+        md.treeprocessors.register(IdProcessor(md, ctx), "kb_ids", 6)
+
+
+def makeExtension(**kwargs) -> ObsidianExtension:
+    return ObsidianExtension(**kwargs)

@@ -1,0 +1,159 @@
+"""Find the parts of a note that Obsidian never parses for links or comments.
+
+Fenced code (backticks or tildes, also inside lists and quotes), indented
+code, inline code spans and raw HTML blocks are *code ranges*; ``%%...%%``
+outside them are *comment ranges*. Masking keeps every offset and line
+number, so whatever is found in the masked text maps back to the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FENCE_OPEN = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
+_HTML_BLOCK_OPEN = re.compile(
+    r"^<(?P<tag>address|article|aside|blockquote|details|dialog|div|dl|fieldset|figcaption|"
+    r"figure|footer|form|h[1-6]|header|hr|iframe|main|nav|ol|p|pre|section|script|style|"
+    r"table|ul|video|audio|canvas|svg|math|center|object|noscript)\b[^>]*>",
+    re.I,
+)
+
+Range = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Masked:
+    text: str
+    code: tuple[Range, ...]
+    comments: tuple[Range, ...]
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    return starts
+
+
+def _block_ranges(lines: list[str], starts: list[int], total: int) -> list[Range]:
+    """Fenced code, indented code and HTML blocks, as character ranges."""
+    ranges: list[Range] = []
+    i, n = 0, len(lines)
+    prev_blank, in_list = True, False
+    while i < n:
+        line = lines[i]
+        m = _FENCE_OPEN.match(line)
+        if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            fence = m.group("fence")
+            closer = re.compile(
+                r"^(?:[ \t]*>)*[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
+            )
+            j = i + 1
+            while j < n and not closer.match(lines[j]):
+                j += 1
+            end = starts[j + 1] if j + 1 < n else total
+            ranges.append((starts[i], end))
+            i, prev_blank = j + 1, False
+            continue
+        blank = not line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if indented and prev_blank and not in_list and not blank:
+            j = i
+            while j < n and (lines[j].startswith(("    ", "\t")) or not lines[j].strip()):
+                j += 1
+            end = starts[j] if j < n else total
+            ranges.append((starts[i], end))
+            i, prev_blank = j, True
+            continue
+        h = _HTML_BLOCK_OPEN.match(line) if prev_blank else None
+        if h:
+            closing = re.compile(r"</" + h.group("tag") + r"\s*>", re.I)
+            j = i
+            if not closing.search(line, h.end()):
+                j = i + 1
+                while j < n and not closing.search(lines[j]):
+                    j += 1
+            # like Python-Markdown, the block runs on to the next blank line
+            while j + 1 < n and lines[j + 1].strip():
+                j += 1
+            end = starts[j + 1] if j + 1 < n else total
+            ranges.append((starts[i], end))
+            i, prev_blank = j + 1, False
+            continue
+        if not blank and not indented:
+            in_list = bool(_LIST_ITEM.match(line))
+        elif not blank and _LIST_ITEM.match(line):
+            in_list = True
+        prev_blank = blank
+        i += 1
+    return ranges
+
+
+def _outside(ranges: list[Range], total: int) -> list[Range]:
+    gaps, pos = [], 0
+    for start, end in sorted(ranges):
+        if start > pos:
+            gaps.append((pos, start))
+        pos = max(pos, end)
+    if pos < total:
+        gaps.append((pos, total))
+    return gaps
+
+
+def _blank(text: str, ranges: list[Range] | tuple[Range, ...]) -> str:
+    chars = list(text)
+    for start, end in ranges:
+        for k in range(start, end):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+def code_ranges(text: str) -> list[Range]:
+    lines = text.split("\n")
+    starts = _line_starts(text)
+    blocks = _block_ranges(lines, starts, len(text))
+    inline: list[Range] = []
+    for start, end in _outside(blocks, len(text)):
+        inline.extend((start + m.start(), start + m.end())
+                      for m in _INLINE_CODE.finditer(text, start, end)
+)
+    return sorted(blocks + inline)
+
+
+def comment_ranges(text: str, code: list[Range]) -> list[Range]:
+    """``%%...%%`` outside code; an unclosed ``%%`` comments out the rest (as in Obsidian)."""
+    found: list[Range] = []
+    visible = _blank(text, code)
+    pos = 0
+    while True:
+        start = visible.find("%%", pos)
+        if start < 0:
+            break
+        end = visible.find("%%", start + 2)
+        stop = len(text) if end < 0 else end + 2
+        found.append((start, stop))
+        pos = stop
+    return found
+
+
+def mask(text: str) -> Masked:
+    code = code_ranges(text)
+    comments = comment_ranges(text, code)
+    return Masked(_blank(text, code + comments), tuple(code), tuple(comments))
+
+
+def remove_comments(text: str) -> str:
+    """Drop ``%%comments%%`` outside code, keeping line breaks so blocks stay apart."""
+    ranges = comment_ranges(text, code_ranges(text))
+    if not ranges:
+        return text
+    out, pos = [], 0
+    for start, end in ranges:
+        out.append(text[pos:start])
+        out.append("\n" * text.count("\n", start, end))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,196 @@
+"""Read one note once: frontmatter, headings, blocks, tags and links.
+
+The scan works on the masked text (code and comments blanked, offsets kept),
+so nothing inside code is ever taken for a link, tag or heading, and every
+finding keeps its 1-based source line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .headings import Slugify, default_slugify, heading_id, heading_key
+from .mask import mask
+from .wikilink import WIKILINK_RE, LinkSpec, parse_wikilink
+
+_FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)*")
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
+_LIST_OR_BLOCK = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|>|#|\||```|~~~)")
+_BLOCK_ID_END = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+_BLOCK_BOUNDARY = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|---[ \t]*$)")
+#: Obsidian tags: letters (Korean too), digits, ``_``, ``-``, ``/``; at least one non-digit.
+TAG_RE = re.compile(r"(?<![^\s(\[{,;])#([\w\-/]*[^\W\d][\w\-/]*)", re.U)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+    key: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Block:
+    id: str
+    line: int
+    start: int  # first line of the paragraph / list / quote it names
+    end: int    # last line (inclusive)
+
+
+@dataclass(frozen=True)
+class LinkOccurrence:
+    spec: LinkSpec
+    line: int
+    column: int
+    context: str  # the source line around the link, for backlinks
+    in_frontmatter: bool = False
+
+
+@dataclass(frozen=True)
+class ScanProblem:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class NoteScan:
+    text: str
+    body_start: int  # 0-based line where the body starts (after frontmatter)
+    frontmatter: dict[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    cssclasses: tuple[str, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    links: tuple[LinkOccurrence, ...] = ()
+    problems: tuple[ScanProblem, ...] = ()
+
+
+def _as_list(value: Any) -> list[str]:
+    """Frontmatter lists may be YAML lists or comma/space separated strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in re.split(r"[,\s]+", value) if v]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    return [str(value)]
+
+
+def normalise_tag(tag: str) -> str:
+    return tag.strip().lstrip("#").strip("/")
+
+
+def split_frontmatter(text: str) -> tuple[dict[str, Any], int, ScanProblem | None]:
+    """Return (data, number of lines it takes, problem)."""
+    m = _FRONTMATTER.match(text)
+    if not m:
+        return {}, 0, None
+    lines = text.count("\n", 0, m.end()) + (0 if m.group(0).endswith("\n") else 1)
+    try:
+        data = yaml.safe_load(m.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, lines, ScanProblem(line, f"invalid YAML frontmatter: {problem}")
+    if not isinstance(data, dict):
+        return {}, lines, ScanProblem(1, "frontmatter is not a mapping of properties")
+    return data, lines, None
+
+
+def _frontmatter_links(data: dict[str, Any], lines: list[str], fm_lines: int) -> list[LinkOccurrence]:
+    """Obsidian properties may hold ``"[[links]]"``; they count for backlinks and checks."""
+    found = []
+    for i in range(1, max(fm_lines - 1, 1)):
+        line = lines[i] if i < len(lines) else ""
+        for m in WIKILINK_RE.finditer(line):
+            spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
+            found.append(LinkOccurrence(spec, i + 1, m.start() + 1, line.strip(), True))
+    return found
+
+
+def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
+    """The paragraph/list containing line ``idx``; an id alone on its line names the block above."""
+    own_line = lines[idx].strip().startswith("^")
+    end = idx
+    if own_line:
+        end = idx - 1
+        while end >= 0 and not lines[end].strip():
+            end -= 1
+        if end < 0:
+            return idx, idx
+    start = end
+    while start > 0 and lines[start - 1].strip() and not _BLOCK_BOUNDARY.match(lines[start - 1]):
+        start -= 1
+    return start, max(end, start)
+
+
+def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
+    data, fm_lines, fm_problem = split_frontmatter(text)
+    problems = [fm_problem] if fm_problem else []
+    masked = mask(text).text
+    src_lines = text.split("\n")
+    lines = masked.split("\n")
+    for k in range(min(fm_lines, len(lines))):
+        lines[k] = " " * len(lines[k])
+
+    headings: list[Heading] = []
+    used_ids: set[str] = set()
+    blocks: list[Block] = []
+    links: list[LinkOccurrence] = _frontmatter_links(data, src_lines, fm_lines)
+    tags: list[str] = [normalise_tag(t) for t in _as_list(data.get("tags", data.get("tag")))]
+    for idx, line in enumerate(lines):
+        lineno = idx + 1
+        content = _QUOTE_PREFIX.sub("", line, count=1)
+        atx = _ATX.match(content)
+        if atx:
+            raw = (atx.group(2) or "").strip()
+            headings.append(Heading(len(atx.group(1)), raw, lineno, heading_key(raw),
+                                    heading_id(raw, used_ids, slugify)))
+        elif (
+            _SETEXT.match(line) and idx > 0 and lines[idx - 1].strip()
+            and (idx < 2 or not lines[idx - 2].strip())
+            and not _LIST_OR_BLOCK.match(lines[idx - 1])
+        ):
+            raw = lines[idx - 1].strip()
+            level = 1 if line.strip().startswith("=") else 2
+            headings.append(Heading(level, raw, lineno - 1, heading_key(raw),
+                                    heading_id(raw, used_ids, slugify)))
+        b = _BLOCK_ID_END.search(line)
+        if b:
+            start, end = _block_extent(src_lines, idx)
+            blocks.append(Block(b.group(1), lineno, start + 1, end + 1))
+        for m in WIKILINK_RE.finditer(line):
+            spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
+            links.append(LinkOccurrence(spec, lineno, m.start() + 1, src_lines[idx].strip()))
+        without_links = WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), content)
+        tags.extend(normalise_tag(m.group(1)) for m in TAG_RE.finditer(without_links))
+
+    seen: dict[str, str] = {}
+    for t in tags:
+        if t:
+            seen.setdefault(t.casefold(), t)
+    aliases = tuple(_as_list(data.get("aliases", data.get("alias"))))
+    if isinstance(data.get("aliases"), str):  # a single alias may contain spaces
+        aliases = (data["aliases"].strip(),)
+    return NoteScan(
+        text=text,
+        body_start=fm_lines,
+        frontmatter=data,
+        aliases=aliases,
+        tags=tuple(seen.values()),
+        cssclasses=tuple(_as_list(data.get("cssclasses", data.get("cssclass")))),
+        headings=tuple(headings),
+        blocks=tuple(blocks),
+        links=tuple(links),
+        problems=tuple(problems),
+    )

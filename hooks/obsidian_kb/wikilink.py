@@ -1,0 +1,68 @@
+"""The syntax of one ``[[...]]`` link, shared by the scanner and the renderer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .names import nfc
+
+#: ``[[...]]`` as Obsidian reads it: no ``]`` and no line break inside.
+WIKILINK_RE = re.compile(r"(!?)\[\[([^\]\n]+?)\]\]")
+_IMAGE_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """A parsed wikilink. ``path`` is empty for same-note links such as ``[[#H]]``."""
+
+    raw: str
+    path: str
+    headings: tuple[str, ...] = ()
+    block: str | None = None
+    alias: str | None = None
+    embed: bool = False
+
+    @property
+    def subpath(self) -> str:
+        if self.block is not None:
+            return "#^" + self.block
+        return "".join("#" + h for h in self.headings)
+
+    @property
+    def written(self) -> str:
+        """The link as the author wrote it, without brackets."""
+        return ("!" if self.embed else "") + "[[" + self.raw + "]]"
+
+    @property
+    def size(self) -> tuple[int | None, int | None] | None:
+        """``|100`` or ``|100x145`` on an embed: width and height in pixels."""
+        if not self.alias:
+            return None
+        m = _IMAGE_SIZE.match(self.alias)
+        if not m:
+            return None
+        return int(m.group(1)), int(m.group(2)) if m.group(2) else None
+
+
+def parse_wikilink(inner: str, *, embed: bool = False) -> LinkSpec:
+    r"""Parse the text between ``[[`` and ``]]``.
+
+    ``\|`` (needed inside tables) separates the alias like ``|``; the target is
+    trimmed (Obsidian ignores trailing spaces) and NFC-normalised.
+    """
+    raw = inner
+    target, sep, alias = inner.replace("\\|", "|").partition("|")
+    alias_text = alias.strip() if sep else None
+    target = nfc(target).strip()
+    path, hsep, sub = target.partition("#")
+    path = path.strip()
+    headings: tuple[str, ...] = ()
+    block = None
+    if hsep:
+        if sub.startswith("^"):
+            block = sub[1:].strip()
+        else:
+            headings = tuple(h.strip() for h in sub.split("#") if h.strip())
+    return LinkSpec(raw=raw, path=path, headings=headings, block=block,
+                    alias=alias_text or None, embed=embed)
