@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, Files
 from .checks import LinkGraph, resolve_vault
 from .headings import default_slugify
 from .markdown import ObsidianExtension, RenderContext
+from .notebook import link_notebook
 from .problems import Problem, report_json, report_text
 from .vault import VaultIndex
 
@@ -113,11 +114,24 @@ class VaultBuild:
             self._warn(problem)
         self._reported = len(self.context.problems)
         file = self.context.index.for_site_path(page.file.src_uri)
+        if file is not None and file.suffix == ".ipynb":
+            return self._link_notebook(html_text, file)
         note = self.context.index.notes.get(file.path) if file else None
         if note is None or not note.scan.aliases:
             return html_text
         aliases = ", ".join(html.escape(a) for a in note.scan.aliases)
         return f'<p class="kb-aliases"><span>별칭</span> {aliases}</p>\n{html_text}'
+
+    def _link_notebook(self, html_text: str, file) -> str:
+        self.context.set_page(file)
+        self.context.final_urls = True
+        try:
+            html_text, problems = link_notebook(html_text, self.context, file.path)
+        finally:
+            self.context.final_urls = False
+        for problem in problems:
+            self._warn(problem)
+        return html_text
 
     # -- reporting --------------------------------------------------------------
     def _warn(self, problem: Problem) -> None:

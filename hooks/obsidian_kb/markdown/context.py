@@ -33,6 +33,8 @@ class RenderContext:
     tag_href: TagHref | None = None
     markdown_factory: Callable[[], Markdown] | None = None
     max_embed_depth: int = 8
+    #: True when output is final HTML that the host will not rewrite (notebook pages).
+    final_urls: bool = False
     stack: list[tuple[str, str]] = field(default_factory=list)  # (note path, subpath)
     problems: list[Problem] = field(default_factory=list)
     _markdowns: dict[int, Markdown] = field(default_factory=dict)
@@ -69,7 +71,7 @@ class RenderContext:
             return with_anchor(target.site_path, anchor)
         if target.site_path == page.site_path and anchor:
             return "#" + anchor
-        if self.nested and self.urls:
+        if (self.nested or self.final_urls) and self.urls:
             # Raw HTML is not rewritten by the host, so write the final URL.
             url = self.urls.get(target.site_path)
             base = self.urls.get(page.site_path)
