@@ -46,6 +46,8 @@ def resolve_vault(index: VaultIndex, resolver: Resolver | None = None) -> LinkGr
             link = ResolvedLink(note.path, occ, resolution)
             links.append(link)
             if not resolution.ok:
+                if spec.style == "markdown":
+                    continue  # MkDocs checks ordinary links itself and names the page
                 kind = "embed" if spec.embed else "link"
                 problems.append(Problem(note.path, occ.line, kind, resolution.problem or "", spec.written))
             elif resolution.file is not None and resolution.file.path != note.path:

@@ -48,12 +48,21 @@ class Resolver:
     def __init__(self, index: VaultIndex) -> None:
         self.index = index
 
-    def find_file(self, path: str, source: str) -> VaultFile | None:
-        """The file a link path names, from the note at vault path ``source``."""
+    def find_file(self, path: str, source: str, *, relative_first: bool = False) -> VaultFile | None:
+        """The file a link path names, from the note at vault path ``source``.
+
+        ``relative_first``: Markdown links written with Obsidian's "relative path"
+        setting (``sub/x.md``) name a file next to the source before the vault root.
+        """
         if not path:
             return self.index.files.get(source)
         target = path.replace("\\", "/")
         source_folder = posixpath.dirname(source)
+        if relative_first and not target.startswith(("./", "../", "/")):
+            joined = posixpath.normpath(posixpath.join(source_folder, target))
+            found = self._exact(fold(joined))
+            if found is not None:
+                return found
         if target.startswith(("./", "../")):
             joined = posixpath.normpath(posixpath.join(source_folder, target))
             if joined.startswith("../"):
@@ -85,7 +94,7 @@ class Resolver:
         return None
 
     def resolve(self, spec: LinkSpec, source: str) -> Resolution:
-        file = self.find_file(spec.path, source)
+        file = self.find_file(spec.path, source, relative_first=spec.style == "markdown")
         if file is None:
             return Resolution(spec, source, problem=f"no note or file named '{spec.path}'")
         note = self.index.notes.get(file.path)

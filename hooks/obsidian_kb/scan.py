@@ -15,7 +15,7 @@ import yaml
 
 from .headings import Slugify, default_slugify, heading_id, heading_key
 from .mask import mask
-from .wikilink import WIKILINK_RE, LinkSpec, parse_wikilink
+from .wikilink import MARKDOWN_LINK_RE, WIKILINK_RE, LinkSpec, parse_markdown_link, parse_wikilink
 
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)*")
@@ -172,7 +172,12 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
         for m in WIKILINK_RE.finditer(line):
             spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
             links.append(LinkOccurrence(spec, lineno, m.start() + 1, src_lines[idx].strip()))
-        without_links = WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), content)
+        for m in MARKDOWN_LINK_RE.finditer(line):
+            md_spec = parse_markdown_link(m.group(3), m.group(2), embed=bool(m.group(1)))
+            if md_spec is not None:
+                links.append(LinkOccurrence(md_spec, lineno, m.start() + 1, src_lines[idx].strip()))
+        without_links = MARKDOWN_LINK_RE.sub(lambda m: " " * len(m.group(0)),
+                                              WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), content))
         tags.extend(normalise_tag(m.group(1)) for m in TAG_RE.finditer(without_links))
 
     seen: dict[str, str] = {}

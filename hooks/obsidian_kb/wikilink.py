@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from .names import nfc
 
@@ -22,6 +23,8 @@ class LinkSpec:
     block: str | None = None
     alias: str | None = None
     embed: bool = False
+    #: "wiki" for ``[[...]]``; "markdown" for ``[text](url)``, which Obsidian resolves the same way.
+    style: str = "wiki"
 
     @property
     def subpath(self) -> str:
@@ -31,7 +34,9 @@ class LinkSpec:
 
     @property
     def written(self) -> str:
-        """The link as the author wrote it, without brackets."""
+        """The link as the author wrote it."""
+        if self.style == "markdown":
+            return ("!" if self.embed else "") + f"[{self.alias or ''}]({self.raw})"
         return ("!" if self.embed else "") + "[[" + self.raw + "]]"
 
     @property
@@ -66,3 +71,34 @@ def parse_wikilink(inner: str, *, embed: bool = False) -> LinkSpec:
             headings = tuple(h.strip() for h in sub.split("#") if h.strip())
     return LinkSpec(raw=raw, path=path, headings=headings, block=block,
                     alias=alias_text or None, embed=embed)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: ``[text](url)`` and ``![alt](url)``; the URL may be wrapped in ``<...>``.
+MARKDOWN_LINK_RE = re.compile(
+    r"(!?)\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+)
+
+
+def is_internal_url(url: str) -> bool:
+    return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "//"))
+
+
+def parse_markdown_link(url: str, text: str = "", *, embed: bool = False) -> LinkSpec | None:
+    """An internal Markdown link as Obsidian reads it (URL-decoded, ``.md`` optional)."""
+    url = url.strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1]
+    if not is_internal_url(url):
+        return None
+    path, _, fragment = url.partition("#")
+    path = nfc(unquote(path.partition("?")[0]))
+    fragment = nfc(unquote(fragment))
+    headings: tuple[str, ...] = ()
+    block = None
+    if fragment.startswith("^"):
+        block = fragment[1:]
+    elif fragment:
+        headings = tuple(h for h in fragment.split("#") if h.strip())
+    return LinkSpec(raw=url, path=path, headings=headings, block=block,
+                    alias=text or None, embed=embed, style="markdown")

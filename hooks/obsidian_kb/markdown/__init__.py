@@ -14,6 +14,7 @@ from .callouts import CalloutProcessor
 from .context import RenderContext
 from .ids import IdProcessor
 from .links import WikilinkProcessor
+from .mdlinks import MarkdownLinkProcessor
 from .syntax import (
     HighlightProcessor,
     ObsidianHashHeaderProcessor,
@@ -39,6 +40,8 @@ class ObsidianExtension(Extension):
         md.inlinePatterns.register(TagProcessor(md, ctx), "kb_tag", 115)
         md.inlinePatterns.register(HighlightProcessor(md), "kb_highlight", 68)
         md.treeprocessors.register(IdProcessor(md, ctx), "kb_ids", 6)
+        # after inline links exist, before MkDocs rewrites relative paths (priority 0)
+        md.treeprocessors.register(MarkdownLinkProcessor(md, ctx), "kb_mdlinks", 4)
 
 
 def makeExtension(**kwargs) -> ObsidianExtension:
