@@ -9,6 +9,7 @@ number, so whatever is found in the masked text maps back to the source.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _FENCE_OPEN = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -20,6 +21,8 @@ _HTML_BLOCK_OPEN = re.compile(
     r"table|ul|video|audio|canvas|svg|math|center|object|noscript)\b[^>]*>",
     re.I,
 )
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 Range = tuple[int, int]
 
@@ -33,7 +36,10 @@ class Masked:
 
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
     return starts
 
 
@@ -103,12 +109,19 @@ def _outside(ranges: list[Range], total: int) -> list[Range]:
 
 
 def _blank(text: str, ranges: list[Range] | tuple[Range, ...]) -> str:
-    chars = list(text)
-    for start, end in ranges:
-        for k in range(start, end):
-            if chars[k] != "\n":
-                chars[k] = " "
-    return "".join(chars)
+    """Every character inside a range becomes a space, except line breaks."""
+    if not ranges:
+        return text
+    out, pos = [], 0
+    for start, end in sorted(ranges):  # ranges may overlap (a comment around code)
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(text[pos:start])
+        out.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def code_ranges(text: str) -> list[Range]:
@@ -117,10 +130,25 @@ def code_ranges(text: str) -> list[Range]:
     blocks = _block_ranges(lines, starts, len(text))
     inline: list[Range] = []
     for start, end in _outside(blocks, len(text)):
-        inline.extend((start + m.start(), start + m.end())
-                      for m in _INLINE_CODE.finditer(text, start, end)
-)
+        inline.extend(_inline_code(text, start, end))
     return sorted(blocks + inline)
+
+
+def _inline_code(text: str, start: int, end: int) -> Iterator[Range]:
+    """What ``_INLINE_CODE.finditer(text, start, end)`` finds, as ranges of the whole text.
+
+    A code span can only start at a backtick, so only backticks are tried: the
+    pattern opens with a lookbehind, which makes ``finditer`` try every position.
+    """
+    pos = text.find("`", start, end)
+    while pos >= 0:
+        m = _INLINE_CODE.match(text, pos, end)
+        if m:
+            yield m.start(), m.end()
+            pos = m.end()
+        else:
+            pos += 1
+        pos = text.find("`", pos, end)
 
 
 def comment_ranges(text: str, code: list[Range]) -> list[Range]:

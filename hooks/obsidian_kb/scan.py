@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .headings import Slugify, default_slugify, heading_id, heading_key
-from .mask import mask
+from .mask import _blank, mask
 from .wikilink import MARKDOWN_LINK_RE, WIKILINK_RE, LinkSpec, parse_markdown_link, parse_wikilink
 
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -137,8 +137,11 @@ def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
 def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
     data, fm_lines, fm_problem = split_frontmatter(text)
     problems = [fm_problem] if fm_problem else []
-    masked = mask(text).text
+    masked_note = mask(text)
+    masked = masked_note.text
     src_lines = text.split("\n")
+    # Heading text keeps its inline code (Obsidian matches `fork()` headings); only comments go.
+    visible = _blank(text, masked_note.comments).split("\n")
     lines = masked.split("\n")
     for k in range(min(fm_lines, len(lines))):
         lines[k] = " " * len(lines[k])
@@ -150,9 +153,11 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
     tags: list[str] = [normalise_tag(t) for t in _as_list(data.get("tags", data.get("tag")))]
     for idx, line in enumerate(lines):
         lineno = idx + 1
-        content = _QUOTE_PREFIX.sub("", line, count=1)
-        atx = _ATX.match(content)
+        # (the guards skip regexes that cannot match: same results, less work per line)
+        content = _QUOTE_PREFIX.sub("", line, count=1) if ">" in line else line
+        atx = _ATX.match(content) if "#" in content else None
         if atx:
+            atx = _ATX.match(_QUOTE_PREFIX.sub("", visible[idx], count=1)) or atx
             raw = (atx.group(2) or "").strip()
             headings.append(Heading(len(atx.group(1)), raw, lineno, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
@@ -161,11 +166,11 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
             and (idx < 2 or not lines[idx - 2].strip())
             and not _LIST_OR_BLOCK.match(lines[idx - 1])
         ):
-            raw = lines[idx - 1].strip()
+            raw = visible[idx - 1].strip()
             level = 1 if line.strip().startswith("=") else 2
             headings.append(Heading(level, raw, lineno - 1, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
-        b = _BLOCK_ID_END.search(line)
+        b = _BLOCK_ID_END.search(line) if "^" in line else None
         if b:
             start, end = _block_extent(src_lines, idx)
             blocks.append(Block(b.group(1), lineno, start + 1, end + 1))
@@ -178,7 +183,8 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
                 links.append(LinkOccurrence(md_spec, lineno, m.start() + 1, src_lines[idx].strip()))
         without_links = MARKDOWN_LINK_RE.sub(lambda m: " " * len(m.group(0)),
                                               WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), content))
-        tags.extend(normalise_tag(m.group(1)) for m in TAG_RE.finditer(without_links))
+        if "#" in without_links:
+            tags.extend(normalise_tag(m.group(1)) for m in TAG_RE.finditer(without_links))
 
     seen: dict[str, str] = {}
     for t in tags:

@@ -91,15 +91,27 @@ def _note_embed(context: RenderContext, md: Markdown, resolution: Resolution):
     note = context.index.notes[file.path]
     subpath = resolution.spec.subpath
     chain = [*context.stack, (file.path, subpath)]
-    if (file.path, subpath) in context.stack or (file.path, "") in context.stack:
-        context.report(Problem(context.stack[0][0], 0, "cycle",
+    # A section may be embedded inside its own note (![[#A]] under ## B); the whole note may
+    # not, since it contains the embed being rendered.
+    in_stack = any(path == file.path for path, _ in context.stack)
+    if (file.path, subpath) in context.stack or (not subpath and in_stack):
+        # Name the note and line where the embed that closes the cycle is written.
+        where = context.index.notes.get(context.source)
+        line = next((o.line for o in where.scan.links
+                     if o.spec.embed and o.spec.raw == resolution.spec.raw), 0) if where else 0
+        context.report(Problem(context.source, line, "cycle",
                                "embed cycle: " + " → ".join(p + s for p, s in chain),
                                resolution.spec.written))
         return _missing(resolution, "embed cycle")
     if len(context.stack) > context.max_embed_depth:
         return _missing(resolution, "embeds nested too deeply")
     inner = context.render_nested(file.path, subpath, section_text(note, resolution))
-    href = context.href(file, resolution.anchor)
+    # The title goes into stashed raw HTML, which the host never rewrites: use the final URL.
+    final, context.final_urls = context.final_urls, True
+    try:
+        href = context.href(file, resolution.anchor)
+    finally:
+        context.final_urls = final
     title = html.escape(file.title + (subpath.replace("#", " › ") if subpath else ""))
     head = f'<a href="{html.escape(href)}">{title}</a>' if href else title
     return md.htmlStash.store(

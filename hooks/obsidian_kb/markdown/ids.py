@@ -11,6 +11,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..headings import default_slugify
 from .context import RenderContext
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -22,11 +23,27 @@ class IdProcessor(Treeprocessor):
     def __init__(self, md, context: RenderContext) -> None:
         super().__init__(md)
         self.context = context
+        self._page: object = None
+        self._embedded = 0
 
     def run(self, root: etree.Element) -> None:
         self._block_ids(root)
         if not self.context.nested:
             self._heading_ids(root)
+        else:
+            self._embedded_heading_ids(root)
+
+    def _embedded_heading_ids(self, root: etree.Element) -> None:
+        """Embedded headings are not link targets (as in Obsidian): give them ids that can
+        never take the id a link on the page (``[[#H]]``) jumps to, nor repeat each other."""
+        if self._page is not self.context.page:
+            self._page, self._embedded = self.context.page, 0
+        depth = len(self.context.stack) - 1
+        for el in root.iter():
+            if el.tag in _HEADING_TAGS and "id" not in el.attrib:
+                self._embedded += 1
+                slug = default_slugify("".join(el.itertext()), "-")
+                el.set("id", f"kb-embed-{depth}-{self._embedded}-{slug}")
 
     def _heading_ids(self, root: etree.Element) -> None:
         note = self.context.index.notes.get(self.context.source)

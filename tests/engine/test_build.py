@@ -1,0 +1,330 @@
+"""End-to-end: build the fixture vault with the real mkdocs.yml and check the site.
+
+Two builds per module: the whole fixture with ``--strict`` (it must fail, name
+every broken link with its ``path:line`` and still write the site), then the
+same vault with the broken notes removed (``--strict`` must pass).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from kbtest import Node, parse_html
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO / "tests" / "fixtures" / "vault"
+MKDOCS = Path("/work/venv/bin/mkdocs")
+NFD_NAME = unicodedata.normalize("NFD", "분해된 이름")
+BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md"]
+
+#: (vault path, line, link as written) of every problem the fixture holds on purpose.
+EXPECTED_PROBLEMS = [
+    ("노트/깨진 링크.md", 3, "[[없는 노트]]"),
+    ("노트/깨진 링크.md", 4, "[[프로세스와 스레드#없는 제목]]"),
+    ("노트/깨진 링크.md", 5, "[[v1.2#^없는블록]]"),
+    ("노트/깨진 링크.md", 6, "![[없는 그림.png]]"),
+    ("노트/깨진 링크.md", 7, "[[PCB 노트]]"),  # a bare alias is not a link target
+    ("노트/깨진 속성.md", 4, ""),  # malformed YAML frontmatter
+    ("노트/순환 B.md", 3, "![[순환 A]]"),  # A -> B -> A, closed in B
+    ("노트/순환 A.md", 3, "![[순환 B]]"),  # B -> A -> B, closed in A
+]
+
+
+@dataclass
+class Build:
+    vault: Path
+    site: Path
+    returncode: int
+    stderr: str
+    stdout: str
+
+    def page(self, url: str) -> Node:
+        """Parse the page MkDocs serves at ``url`` (directory URLs)."""
+        return parse_html((self.site / unquote(url) / "index.html").read_text(encoding="utf-8"))
+
+    def target(self, page_url: str, href: str) -> tuple[Path, str]:
+        """The file an href on ``page_url`` points to, and its fragment."""
+        absolute = urlsplit(urljoin("http://site/" + page_url, href))
+        path = self.site / unquote(absolute.path).lstrip("/")
+        if path.is_dir():
+            path = path / "index.html"
+        return path, unquote(absolute.fragment)
+
+
+def _copy_vault(tmp: Path) -> Path:
+    vault = tmp / "vault"
+    shutil.copytree(FIXTURE, vault)
+    # macOS stores Korean names decomposed; authors type them composed.
+    (vault / "프로세스" / f"{NFD_NAME}.md").write_text("# 분해\n\n## 분해된 제목\n\n내용 ^nfd\n",
+                                                   encoding="utf-8")
+    (vault / "노트" / "NFC 링크.md").write_text(
+        "# NFC 링크\n\n[[분해된 이름]] · [[분해된 이름#분해된 제목]] · [[프로세스/분해된 이름#^nfd]]\n",
+        encoding="utf-8")
+    return vault
+
+
+def _build(vault: Path, site: Path, tmp: Path, *, strict: bool) -> Build:
+    snippets = tmp / "snippets"
+    snippets.mkdir(exist_ok=True)
+    env = {**os.environ, "KB_VAULT": str(vault), "KB_SNIPPETS": str(snippets),
+           "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    cmd = [str(MKDOCS), "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
+    if strict:
+        cmd.append("--strict")
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return Build(vault, site, proc.returncode, proc.stderr, proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> Build:
+    tmp = tmp_path_factory.mktemp("broken")
+    return _build(_copy_vault(tmp), tmp / "site", tmp, strict=True)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> Build:
+    tmp = tmp_path_factory.mktemp("clean")
+    vault = _copy_vault(tmp)
+    for rel in BROKEN_NOTES:
+        (vault / rel).unlink()
+    return _build(vault, tmp / "site", tmp, strict=True)
+
+
+# -- strictness and reporting -------------------------------------------------
+def test_strict_fails_with_broken_links(broken):
+    assert broken.returncode != 0
+    assert "strict" in (broken.stderr + broken.stdout).lower()
+
+
+def test_strict_passes_without_broken_links(clean):
+    assert clean.returncode == 0, clean.stderr
+    assert "WARNING" not in clean.stderr
+    report = json.loads((clean.site / "_kb" / "link-report.json").read_text(encoding="utf-8"))
+    assert report == {"count": 0, "problems": []}
+
+
+@pytest.mark.parametrize(("path", "line", "link"), EXPECTED_PROBLEMS,
+                         ids=[f"{p}:{n}" for p, n, _ in EXPECTED_PROBLEMS])
+def test_each_problem_is_warned_with_path_and_line(broken, path, line, link):
+    warnings = [w for w in broken.stderr.splitlines() if w.startswith("WARNING")]
+    assert any(f"{path}:{line}:" in w and link in w for w in warnings), broken.stderr
+
+
+@pytest.mark.parametrize(("path", "line", "link"), EXPECTED_PROBLEMS,
+                         ids=[f"{p}:{n}" for p, n, _ in EXPECTED_PROBLEMS])
+def test_each_problem_is_in_the_json_report(broken, path, line, link):
+    report = json.loads((broken.site / "_kb" / "link-report.json").read_text(encoding="utf-8"))
+    assert any(p["path"] == path and p["line"] == line and p["link"] == link
+               for p in report["problems"]), report
+
+
+def test_no_other_problems(broken):
+    report = json.loads((broken.site / "_kb" / "link-report.json").read_text(encoding="utf-8"))
+    found = sorted((p["path"], p["line"], p["link"]) for p in report["problems"])
+    assert found == sorted(EXPECTED_PROBLEMS)
+    assert report["count"] == len(EXPECTED_PROBLEMS)
+    text = (broken.site / "_kb" / "link-report.txt").read_text(encoding="utf-8")
+    assert "노트/깨진 링크.md:3: [[없는 노트]]" in text
+    warnings = [w for w in broken.stderr.splitlines() if w.startswith("WARNING")]
+    assert len(warnings) == len(EXPECTED_PROBLEMS), broken.stderr
+
+
+def test_broken_links_render_without_href(broken):
+    page = broken.page("노트/깨진 링크/")
+    spans = page.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+    assert [s.text for s in spans] == ["없는 노트", "프로세스와 스레드#없는 제목", "v1.2#^없는블록",
+                                       "PCB 노트"]
+    assert page.find_all("a", **{"class": "wikilink"}) == []
+
+
+# -- published files ----------------------------------------------------------
+def test_dot_folders_are_not_published(clean, broken):
+    for build in (clean, broken):
+        names = [p.relative_to(build.site).as_posix() for p in build.site.rglob("*")]
+        assert not [n for n in names if ".obsidian" in n or ".trash" in n or "버린" in n]
+        assert "어디에도 없는 노트" not in build.stderr and "없는 설정 링크" not in build.stderr
+
+
+def test_every_note_is_published(clean):
+    for note in clean.vault.rglob("*.md"):
+        rel = note.relative_to(clean.vault)
+        if rel.parts[0].startswith("."):
+            continue
+        url = "" if rel.as_posix() == "index.md" else rel.with_suffix("").as_posix() + "/"
+        assert (clean.site / url / "index.html").is_file(), rel
+
+
+def _pages(build: Build):
+    for html in sorted(build.site.rglob("index.html")):
+        rel = html.parent.relative_to(build.site).as_posix()
+        if rel.startswith(("assets", "search", "_kb")):
+            continue
+        yield ("" if rel == "." else rel + "/"), parse_html(html.read_text(encoding="utf-8"))
+
+
+def test_every_wikilink_and_embed_points_at_a_file_and_anchor(clean):
+    """Wikilinks, embed titles (raw HTML MkDocs never rewrites) and embedded media."""
+    checked = 0
+    for url, page in _pages(clean):
+        for el in page.iter():
+            in_title = el.parent is not None and el.parent.has_class("kb-embed-title")
+            if el.tag == "a" and (el.has_class("wikilink") or in_title):
+                ref = el.attrs["href"]
+            elif el.tag in ("img", "audio", "video") and (el.attrs.get("class") or "").startswith("kb-embed"):
+                ref = el.attrs["src"]
+            else:
+                continue
+            path, fragment = clean.target(url, ref)
+            assert path.is_file(), (url, ref)
+            if fragment:
+                target = parse_html(path.read_text(encoding="utf-8"))
+                assert target.by_id(fragment) is not None, (url, ref)
+            checked += 1
+    assert checked >= 34  # every link the fixture writes outside the broken notes
+
+
+# -- resolution rules, end to end ----------------------------------------------
+def _hrefs(build: Build, url: str) -> dict[str, tuple[str, str]]:
+    """Link text -> (published file relative to the site, fragment) on the page at ``url``."""
+    out = {}
+    for a in build.page(url).find_all("a", **{"class": "wikilink"}):
+        path, fragment = build.target(url, a.attrs["href"])
+        out[a.text] = (path.relative_to(build.site).as_posix(), fragment)
+    return out
+
+
+INDEX_LINKS = [
+    ("프로세스와 스레드", "프로세스/프로세스와 스레드/index.html", ""),
+    ("스택과 힙", "프로세스/프로세스와 스레드/index.html", "스택과-힙"),
+    ("프로세스와 스레드#스택과 힙#힙 (Heap) 영역", "프로세스/프로세스와 스레드/index.html", "힙-heap-영역"),
+    ("프로세스와 스레드#^pcb", "프로세스/프로세스와 스레드/index.html", "^pcb"),
+    ("프로세스와 스레드#^list-end", "프로세스/프로세스와 스레드/index.html", "^list-end"),
+    ("스레드/경쟁 조건", "스레드/경쟁 조건/index.html", ""),
+    ("깊은/깊은 노트", "프로세스/깊은/깊은 노트/index.html", ""),
+    ("v1.2", "v1.2/index.html", ""),
+    ("힙 & 스택's, 정리?", "특수 (문자)/힙 & 스택's, 정리?/index.html", ""),
+    ("이모지 🚀 노트", "특수 (문자)/이모지 🚀 노트/index.html", ""),
+    ("괄호 (노트)", "특수 (문자)/괄호 (노트)/index.html", ""),
+    ("공백 있는 이름", "특수 (문자)/공백 있는 이름/index.html", ""),
+    ("메모", "a/메모/index.html", ""),  # shortest path among a/, bb/, a/깊은/
+    ("a/깊은/메모", "a/깊은/메모/index.html", ""),
+    ("PCB 노트", "프로세스/프로세스와 스레드/index.html", ""),  # [[real|alias]]
+    ("경쟁 조건#threading.Lock() 사용", "스레드/경쟁 조건/index.html", "threadinglock-사용"),
+    ("경쟁 조건#GIL 전역 인터프리터 락", "스레드/경쟁 조건/index.html", "gil-전역-인터프리터-락"),
+    ("경쟁 조건#^race", "스레드/경쟁 조건/index.html", "^race"),
+]
+
+
+@pytest.mark.parametrize(("text", "file", "fragment"), INDEX_LINKS, ids=[c[0] for c in INDEX_LINKS])
+def test_index_links(clean, text, file, fragment):
+    assert _hrefs(clean, "")[text] == (file, fragment)
+
+
+@pytest.mark.parametrize(("page", "text", "file", "fragment"), [
+    ("bb/출처/", "메모", "bb/메모/index.html", ""),  # the linking note's own folder wins
+    ("프로세스/깊은/깊은 노트/", "메모", "a/메모/index.html", ""),
+    ("프로세스/깊은/깊은 노트/", "../프로세스와 스레드#스택과 힙", "프로세스/프로세스와 스레드/index.html",
+     "스택과-힙"),
+    ("프로세스/깊은/깊은 노트/", "./형제", "프로세스/깊은/형제/index.html", ""),
+    ("특수 (문자)/힙 & 스택's, 정리?/", "홈으로", "index.html", ""),
+    ("노트/NFC 링크/", "분해된 이름", f"프로세스/{NFD_NAME}/index.html", ""),
+    ("노트/NFC 링크/", "분해된 이름#분해된 제목", f"프로세스/{NFD_NAME}/index.html", "분해된-제목"),
+    ("노트/NFC 링크/", "프로세스/분해된 이름#^nfd", f"프로세스/{NFD_NAME}/index.html", "^nfd"),
+])
+def test_links_from_other_notes(clean, page, text, file, fragment):
+    assert _hrefs(clean, page)[text] == (file, fragment)
+
+
+def test_anchor_ids_exist_on_target_pages(clean):
+    for text, file, fragment in INDEX_LINKS:
+        if fragment:
+            target = parse_html((clean.site / file).read_text(encoding="utf-8"))
+            assert target.by_id(fragment) is not None, text
+
+
+# -- rendering ----------------------------------------------------------------
+def test_code_untouched(clean):
+    page = clean.page("프로세스/프로세스와 스레드/")
+    article = page.find("article")
+    code = [c.text for c in article.find_all("code")]
+    assert sum("[[0]]" in c for c in code) == 4  # fenced, tilde, indented, inline
+    assert any('"%d%%" % 50' in c for c in code)
+    assert any("%%not a comment%%" in c for c in code)
+    assert '"%d%%"' in code
+    assert "[[x]]" in article.text  # \[\[x\]\] stays literal
+    assert "숨은" not in article.text and "주석 속 링크" not in article.text
+    assert not article.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+
+
+def test_blocks_tags_highlight_aliases(clean):
+    page = clean.page("프로세스/프로세스와 스레드/")
+    assert page.by_id("^pcb").tag == "p"
+    assert page.by_id("^item-one").tag == "li"
+    assert page.by_id("^list-end").tag == "ul"
+    assert page.find("mark").text == "공유"
+    assert [t.attrs["data-tag"] for t in page.find_all(**{"class": "kb-tag"})] == ["프로세스"]
+    home = clean.page("")
+    aliases = home.find("p", **{"class": "kb-aliases"})
+    assert "시작 페이지" in aliases.text
+    assert "<em>강조</em> 별칭" in aliases.text  # an alias is text, never markup
+    assert aliases.find_all("em") == []
+    assert "색인/상위" in [t.attrs["data-tag"] for t in home.find_all(**{"class": "kb-tag"})]
+
+
+def test_callouts(clean):
+    page = clean.page("프로세스/깊은/형제/")
+    details = page.find("details")
+    assert details.has_class("tip") and "open" not in details.attrs
+    inner = details.find("div", **{"data-callout": "bogus"})
+    assert inner.has_class("note")
+    race = clean.page("스레드/경쟁 조건/")
+    assert race.find("div", **{"data-callout": "warning"}).has_class("admonition")
+    article = race.find("article")
+    assert [h.text.rstrip("¶") for h in article.find_all("h2")][:2] == ["threading.Lock() 사용",
+                                                                     "GIL: 전역 인터프리터 락?"]
+
+
+def test_embeds(clean):
+    page = clean.page("노트/임베드/")
+    boxes = page.find_all("div", **{"class": "kb-embed"})
+    assert [b.attrs["data-embed"] for b in boxes] == ["프로세스/프로세스와 스레드.md"] * 3 + [
+        "스레드/경쟁 조건.md"]
+    assert "스레드마다 스택이" in boxes[0].text and "첫째" not in boxes[0].text
+    assert "첫째" in boxes[1].text and "스레드마다 스택이" not in boxes[1].text
+    assert "PCB" in boxes[2].text and "스택" not in boxes[2].text
+
+
+def test_embed_cycle_rendered_as_missing(broken):
+    page = broken.page("노트/순환 A/")
+    boxes = page.find_all("div", **{"class": "kb-embed"})
+    assert [b.attrs["data-embed"] for b in boxes] == ["노트/순환 B.md"]
+    assert boxes[0].find("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
+
+
+def test_images(clean):
+    home = clean.page("")
+    imgs = home.find_all("img", **{"class": "kb-embed-image"})
+    assert [(i.attrs.get("width"), i.attrs.get("height")) for i in imgs] == [("100", None), ("100", "145"),
+                                                                           ("64", None)]
+    for img in imgs:
+        path, _ = clean.target("", img.attrs["src"])
+        assert path == clean.site / "첨부" / "작은 그림.png"
+        assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_hash_in_file_name_is_published_but_cannot_be_linked(clean):
+    """Obsidian reads ``#`` in ``[[C#]]`` as a heading separator, so no wikilink reaches
+    ``C#.md``; the engine behaves the same. The page itself is still published."""
+    published = clean.site / "특수 (문자)" / "C#" / "index.html"
+    assert published.is_file()
+    assert "C 샵" in parse_html(published.read_text(encoding="utf-8")).find("h1").text

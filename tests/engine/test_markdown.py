@@ -1,0 +1,484 @@
+"""The Python-Markdown extension, rendered with the same extensions and slugify
+as mkdocs.yml and checked through the element tree (href + anchor, ids, classes),
+never by comparing HTML strings."""
+
+from __future__ import annotations
+
+import markdown
+import pymdownx.slugs
+import pytest
+from kbtest import make_context, make_index, parse_html, render, render_page
+from obsidian_kb.markdown.callouts import TITLES, TYPES
+
+FILES = {
+    "folder/name.md": """\
+        # Intro
+        ## What is it?
+        text ^blk
+
+        ## Sub: A (b) / c
+        sub text
+        # Other
+        ## Sub: A (b) / c
+        ## `fork()` 호출
+        ## 스택과 힙
+        """,
+    "그림/a.png": None,
+    "media/s.mp3": None,
+    "media/v.mp4": None,
+    "media/d.pdf": None,
+    "files/data.csv": None,
+}
+
+
+def links(root):
+    return [(a.attrs.get("href"), a.text) for a in root.find_all("a") if a.has_class("wikilink")]
+
+
+# -- links -----------------------------------------------------------------
+LINKS = [
+    ("note", "[[name]]", "folder/name.md", "name"),
+    ("alias", "[[name|보기]]", "folder/name.md", "보기"),
+    ("heading", "[[name#What is it?]]", "folder/name.md#what-is-it", "name#What is it?"),
+    ("heading-alias", "[[name#what is it|왜]]", "folder/name.md#what-is-it", "왜"),
+    ("nested-heading", "[[name#Other#Sub: A (b) / c]]", "folder/name.md#sub-a-b--c_1",
+     "name#Other#Sub: A (b) / c"),
+    ("korean-heading", "[[name#스택과 힙]]", "folder/name.md#스택과-힙", "name#스택과 힙"),
+    ("inline-code-heading", "[[name#fork() 호출]]", "folder/name.md#fork-호출", "name#fork() 호출"),
+    ("block", "[[name#^blk]]", "folder/name.md#^blk", "name#^blk"),
+    ("attachment", "[[data.csv]]", "files/data.csv", "data.csv"),
+    ("same-note-heading", "[[#Mine]]", "#mine", "#Mine"),
+    ("trailing-space", "[[name |x]]", "folder/name.md", "x"),
+]
+
+
+@pytest.mark.parametrize(("source", "href", "text"), [pytest.param(*c[1:], id=c[0]) for c in LINKS])
+def test_link_href_and_text(source, href, text):
+    root = render(f"# Mine\n\n{source}\n", FILES)
+    assert links(root) == [(href, text)]
+
+
+def test_link_from_subfolder_is_relative():
+    root = render("[[name#Intro]] [[a.png]]", FILES, path="deep/er/page.md")
+    assert [a.attrs["href"] for a in root.find_all("a")] == ["../../folder/name.md#intro",
+                                                             "../../%EA%B7%B8%EB%A6%BC/a.png"]
+
+
+def test_anchor_of_every_heading_exists_on_the_target_page():
+    index = make_index({**FILES, "page.md": "[[name#Sub: A (b) / c]] [[name#Other#Sub A b c]] "
+                                            "[[name#`fork()` 호출]] [[name#스택과 힙]] [[name#^blk]]"})
+    page = render_page(index, "page.md")
+    target = render_page(index, "folder/name.md")
+    anchors = [a.attrs["href"].split("#", 1)[1] for a in page.find_all("a")]
+    assert anchors == ["sub-a-b--c", "sub-a-b--c_1", "fork-호출", "스택과-힙", "^blk"]
+    for anchor in anchors:
+        assert target.by_id(anchor) is not None, anchor
+
+
+HEADING_TEXTS = [
+    "# 스택과 힙\n## 스택과 힙\n## Sub: A (b) / c\n",
+    "## `fork()` 호출\n### **굵게** 와 ==강조==\n#### [[name|링크]] 제목\n",
+    "Title\n=====\n\nSub\n---\n\n## Q&A: 1+1=2?\n## 🚀 발사\n",
+    "> [!note] 박스\n> ## 박스 안 제목\n\n## 다음\n",
+    "## Dup\n## Dup\n## Dup\n",
+    "## `fork()` 호출\n### `os.wait()`: 기다리기\n## 스택 (Stack) & 힙\n",
+]
+
+
+@pytest.mark.parametrize("text", HEADING_TEXTS)
+def test_heading_ids_match_index_and_plain_toc(text):
+    index = make_index({**FILES, "page.md": text})
+    root = render_page(index, "page.md")
+    rendered = [h.attrs.get("id") for h in root.iter() if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+    assert rendered == [h.id for h in index.notes["page.md"].scan.headings]
+    plain = markdown.Markdown(extensions=["toc", "admonition"], extension_configs={
+        "toc": {"slugify": pymdownx.slugs.slugify(case="lower")}})
+    if "[!note]" not in text and "==" not in text and "[[" not in text:
+        toc_ids = [h.attrs.get("id") for h in parse_html(plain.convert(text)).iter()
+                   if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert rendered == toc_ids
+
+
+def test_unresolved_links_have_no_href():
+    root = render("[[Nowhere]] [[name#Nope]] [[name#^nope]] [[Alias]]", FILES)
+    spans = root.find_all("span")
+    assert [s.text for s in spans] == ["Nowhere", "name#Nope", "name#^nope", "Alias"]
+    assert all(s.has_class("wikilink-unresolved") for s in spans)
+    assert root.find_all("a") == []
+    assert not any("href" in n.attrs for n in root.iter())
+
+
+def test_table_escaped_pipe_alias():
+    root = render("| a | b |\n|---|---|\n| [[name\\|보기]] | c |\n", FILES)
+    cells = root.find_all("td")
+    assert len(cells) == 2
+    link = cells[0].find("a")
+    assert (link.attrs["href"], link.text) == ("folder/name.md", "보기")
+    assert cells[1].text == "c"
+
+
+def test_escaped_brackets_are_literal():
+    root = render(r"\[\[name\]\] and \[[name]]", FILES)
+    assert root.find_all("a") == []
+    assert "[[name]]" in root.text
+
+
+# -- code is never touched --------------------------------------------------
+CODE = [
+    ("fenced", '```python\nx = [[0]]\nprint("%d%%" % 3)\n```\n'),
+    ("tilde", '~~~\nx = [[0]]\nprint("%d%%" % 3)\n~~~\n'),
+    ("indented", 'para\n\n    x = [[0]]\n    print("%d%%" % 3)\n'),
+    ("inline", 'x `[[0]]` and `"%d%%" % 3`'),
+    ("fence-in-list", '- item\n\n    ```\n    [[0]] "%d%%"\n    ```\n'),
+    ("fence-in-callout", '> [!note]\n> ```\n> [[0]] "%d%%"\n> ```\n'),
+    ("inline-after-fence", '```\nx\n```\n\n`[[0]]` `"%d%%"` %%gone%%'),
+]
+
+
+@pytest.mark.parametrize("text", [pytest.param(c[1], id=c[0]) for c in CODE])
+def test_code_untouched(text):
+    root = render(text, FILES)
+    code = "".join(c.text for c in root.find_all("code"))
+    assert "[[0]]" in code
+    assert "%d%%" in code
+    assert not root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+    assert "gone" not in root.text
+
+
+# -- highlights, emphasis, comments, tags, lone dash -------------------------
+def test_highlight_before_particle():
+    root = render("==힙==은 빠르다", FILES)
+    mark = root.find("mark")
+    assert mark.text == "힙"
+    assert "은 빠르다" in root.find("p").text
+
+
+def test_bold_quote_before_particle():
+    root = render('**"인용"**은 굵다', FILES)
+    assert root.find("strong").text == '"인용"'
+
+
+COMMENTS = [
+    ("inline", "앞 %%숨김 [[Nowhere]]%% 뒤", "앞", "숨김"),
+    ("multi-line", "앞\n\n%%\n숨김\n[[Nowhere]]\n%%\n\n뒤", "뒤", "숨김"),
+    ("in-callout", "> [!note]\n> 보임 %%숨김%%", "보임", "숨김"),
+]
+
+
+@pytest.mark.parametrize(("text", "kept", "gone"), [pytest.param(*c[1:], id=c[0]) for c in COMMENTS])
+def test_comments_removed(text, kept, gone):
+    root = render(text, FILES)
+    assert kept in root.text
+    assert gone not in root.text
+    assert not root.find_all("span")
+
+
+def test_comment_markers_kept_in_code():
+    root = render("```\n%%kept%%\n```\n\n`%%also%%` %%gone%%", FILES)
+    code = [c.text for c in root.find_all("code")]
+    assert "%%kept%%" in code[0] and code[1] == "%%also%%"
+    assert "gone" not in root.text
+
+
+def test_tag_line_is_not_heading():
+    root = render("#태그\n\n#tag/nested and #123\n", FILES)
+    assert not [n for n in root.iter() if n.tag.startswith("h")]
+    assert [t.attrs["data-tag"] for t in root.find_all(**{"class": "kb-tag"})] == ["태그", "tag/nested"]
+    assert "#123" in root.text
+
+
+def test_heading_with_space_still_heading():
+    root = render("# 제목\n", FILES)
+    assert root.find("h1").text == "제목"
+
+
+def test_tag_not_in_code():
+    root = render("`#code` #real", FILES)
+    assert [t.attrs["data-tag"] for t in root.find_all(**{"class": "kb-tag"})] == ["real"]
+
+
+def test_lone_dash_under_paragraph_is_not_h2():
+    root = render("문단\n-\n\n끝", FILES)
+    assert root.find_all("h2") == []
+    assert root.find("p").text == "문단"
+    assert len(root.find_all("li")) == 1
+
+
+def test_lone_dash_under_list_item():
+    root = render("- 하나\n-\n", FILES)
+    assert root.find_all("h2") == []
+    assert len(root.find_all("li")) == 2
+
+
+# -- callouts ----------------------------------------------------------------
+#: DESIGN.md section 3: 13 types with their aliases (written, Obsidian type, Material style, title).
+CALLOUTS = [
+    ("note", "note", "note", "노트"),
+    ("abstract", "abstract", "abstract", "요약"), ("summary", "abstract", "abstract", "요약"),
+    ("tldr", "abstract", "abstract", "요약"),
+    ("info", "info", "info", "정보"),
+    ("todo", "todo", "info", "할 일"),  # Material has no todo style
+    ("tip", "tip", "tip", "팁"), ("hint", "tip", "tip", "팁"), ("important", "tip", "tip", "팁"),
+    ("success", "success", "success", "성공"), ("check", "success", "success", "성공"),
+    ("done", "success", "success", "성공"),
+    ("question", "question", "question", "질문"), ("help", "question", "question", "질문"),
+    ("faq", "question", "question", "질문"),
+    ("warning", "warning", "warning", "주의"), ("caution", "warning", "warning", "주의"),
+    ("attention", "warning", "warning", "주의"),
+    ("failure", "failure", "failure", "실패"), ("fail", "failure", "failure", "실패"),
+    ("missing", "failure", "failure", "실패"),
+    ("danger", "danger", "danger", "위험"), ("error", "danger", "danger", "위험"),
+    ("bug", "bug", "bug", "버그"),
+    ("example", "example", "example", "예시"),
+    ("quote", "quote", "quote", "인용"), ("cite", "quote", "quote", "인용"),
+]
+
+
+@pytest.mark.parametrize("case", ["lower", "upper", "title"])
+@pytest.mark.parametrize(("written", "kind", "style", "title"), CALLOUTS, ids=[c[0] for c in CALLOUTS])
+def test_callout_types_and_aliases(written, kind, style, title, case):
+    root = render(f"> [!{getattr(written, case)()}]\n> 본문", FILES)
+    box = root.find("div")
+    assert box.has_class("admonition") and box.has_class("kb-callout")
+    assert box.has_class(style)
+    assert TYPES[written] == kind
+    assert box.find("p", **{"class": "admonition-title"}).text == title
+    assert root.find_all("blockquote") == []
+    assert "본문" in box.text
+
+
+def test_callout_has_13_types():
+    assert len({c[1] for c in CALLOUTS}) == 13
+    assert set(TYPES) == {c[0] for c in CALLOUTS}
+    assert set(TITLES) == {c[1] for c in CALLOUTS}
+
+
+def test_callout_custom_title_and_markdown_body():
+    root = render("> [!Tip] 내 **제목**\n> 본문 [[name]]\n>\n> - 항목", FILES)
+    box = root.find("div")
+    assert box.find("p", **{"class": "admonition-title"}).text == "내 제목"
+    assert box.find("a").attrs["href"] == "folder/name.md"
+    assert box.find("li").text == "항목"
+
+
+@pytest.mark.parametrize(("fold", "is_open"), [("+", True), ("-", False)])
+def test_callout_folding(fold, is_open):
+    root = render(f"> [!question]{fold} 접기\n> 본문", FILES)
+    details = root.find("details")
+    assert details.has_class("question")
+    assert ("open" in details.attrs) is is_open
+    assert details.find("summary").text == "접기"
+    assert "본문" in details.text
+
+
+def test_unknown_callout_looks_like_note():
+    root = render("> [!bogus]\n> 본문", FILES)
+    box = root.find("div")
+    assert box.has_class("note")
+    assert box.attrs["data-callout"] == "bogus"
+    assert box.find("p").text == "Bogus"
+
+
+def test_nested_callouts():
+    root = render("> [!warning] 바깥\n> 바깥 본문\n> > [!danger] 안쪽\n> > 안쪽 본문\n", FILES)
+    outer = root.find("div", **{"data-callout": "warning"})
+    inner = outer.find("div", **{"data-callout": "danger"})
+    assert inner.has_class("danger")
+    assert "안쪽 본문" in inner.text
+    assert "바깥 본문" in outer.text and "바깥 본문" not in inner.text
+
+
+def test_plain_quote_is_not_callout():
+    root = render("> 그냥 인용\n> [!note] 아님", FILES)
+    assert root.find("blockquote")
+    assert not root.find_all(**{"class": "admonition-title"})
+
+
+# -- block ids -----------------------------------------------------------------
+def test_block_ids():
+    root = render("문단 끝 ^para1\n\n- 항목 ^li1\n- 둘\n\n^list1\n\n> 인용\n\n^q1\n", FILES)
+    assert root.by_id("^para1").tag == "p"
+    assert root.by_id("^li1").tag == "li"
+    assert root.by_id("^list1").tag == "ul"
+    assert root.by_id("^q1").tag == "blockquote"
+    assert "^" not in root.text
+    assert root.by_id("^para1").text == "문단 끝"
+
+
+# -- embeds ----------------------------------------------------------------
+EMBED_FILES = {
+    **FILES,
+    "notes/A.md": "# A\nA 본문\n\n![[B]]\n",
+    "notes/B.md": "# B\nB 본문 [[name#Intro]]\n\n![[A]]\n",
+    "notes/self.md": "# Self\n![[self]]\n",
+}
+
+
+def embeds(root):
+    return root.find_all("div", **{"class": "kb-embed"})
+
+
+def test_embed_note():
+    root = render("![[name]]", FILES)
+    (box,) = embeds(root)
+    assert box.attrs["data-embed"] == "folder/name.md"
+    assert "sub text" in box.text
+    assert box.find("a").attrs["href"] == "folder/name.md"
+
+
+def test_embed_section_only():
+    root = render("![[name#What is it?]]", FILES)
+    (box,) = embeds(root)
+    assert "text" in box.text and "sub text" not in box.text
+    assert box.find("a").attrs["href"] == "folder/name.md#what-is-it"
+
+
+def test_embed_block():
+    root = render("![[name#^blk]]", FILES)
+    (box,) = embeds(root)
+    assert box.find("p", id="^blk").text == "text"
+    assert "Intro" not in box.text.replace("name", "")
+
+
+def test_embed_two_sections_of_one_note():
+    root = render("![[name#What is it?]]\n\n![[name#Other]]\n", FILES)
+    first, second = embeds(root)
+    assert "text" in first.text and "Sub: A (b) / c" not in first.text
+    assert "Sub: A (b) / c" in second.text and "스택과 힙" in second.text
+
+
+def test_embed_cycle_reported_and_not_recursed():
+    index = make_index(EMBED_FILES)
+    ctx = make_context(index)
+    root = render_page(index, "notes/A.md", ctx)
+    outer = embeds(root)
+    assert len(outer) == 1 and outer[0].attrs["data-embed"] == "notes/B.md"
+    missing = root.find("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
+    assert missing.text == "![[A]]"
+    assert [p.kind for p in ctx.problems] == ["cycle"]
+    problem = ctx.problems[0]
+    assert "notes/A.md → notes/B.md → notes/A.md" in problem.message
+    # named where the embed that closes the cycle is written: B.md line 4
+    assert (problem.path, problem.line, problem.link) == ("notes/B.md", 4, "![[A]]")
+    # links inside the embedded note resolve from its own folder, relative to the page
+    assert outer[0].find("a", **{"class": "wikilink"}).attrs["href"].startswith("../folder/name.md#intro")
+
+
+def test_self_embed_is_a_cycle():
+    index = make_index(EMBED_FILES)
+    ctx = make_context(index)
+    root = render_page(index, "notes/self.md", ctx)
+    assert embeds(root) == []
+    assert [(p.kind, p.path, p.line) for p in ctx.problems] == [("cycle", "notes/self.md", 2)]
+
+
+def test_missing_embed_target():
+    root = render("![[Nowhere]] ![[name#Nope]] ![[없는.png]]", FILES)
+    spans = root.find_all("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
+    assert [s.text for s in spans] == ["![[Nowhere]]", "![[name#Nope]]", "![[없는.png]]"]
+    assert root.find_all("img") == [] and embeds(root) == []
+
+
+IMAGES = [
+    ("plain", "![[a.png]]", None, None, "a.png"),
+    ("width", "![[a.png|100]]", "100", None, "a.png"),
+    ("width-height", "![[a.png|100x145]]", "100", "145", "a.png"),
+    ("fragment-width", "![[a.png#css-hook|100]]", "100", None, "a.png"),
+    ("alt-text", "![[a.png|그림 설명]]", None, None, "그림 설명"),
+    ("folder-path", "![[그림/a.png|50]]", "50", None, "a.png"),
+]
+
+
+@pytest.mark.parametrize(("source", "width", "height", "alt"),
+                         [pytest.param(*c[1:], id=c[0]) for c in IMAGES])
+def test_image_embeds(source, width, height, alt):
+    img = render(source, FILES).find("img")
+    assert img.attrs["src"] == "%EA%B7%B8%EB%A6%BC/a.png"
+    assert img.attrs.get("width") == width
+    assert img.attrs.get("height") == height
+    assert img.attrs["alt"] == alt
+
+
+def test_media_embeds():
+    root = render("![[s.mp3]] ![[v.mp4]] ![[d.pdf]] ![[data.csv]]", FILES)
+    assert root.find("audio").attrs["src"] == "media/s.mp3"
+    assert root.find("video").attrs["src"] == "media/v.mp4"
+    assert root.find("iframe").attrs["src"] == "media/d.pdf"
+    assert root.find("a", **{"class": "wikilink kb-embed-file"}).attrs["href"] == "files/data.csv"
+
+
+def test_embed_links_are_final_urls_when_the_host_gives_urls():
+    """Embedded HTML is stashed raw, so MkDocs never rewrites its ``.md`` hrefs."""
+    index = make_index({**FILES, "notes/page.md": "![[name#What is it?]]\n\n[[name#Intro]]\n"})
+    ctx = make_context(index)
+    ctx.urls = {path: path[:-3] + "/" if path.endswith(".md") else path for path in index.files}
+    root = render_page(index, "notes/page.md", ctx)
+    (box,) = embeds(root)
+    title = box.find("div", **{"class": "kb-embed-title"}).find("a")
+    assert title.attrs["href"] == "../../folder/name/#what-is-it"
+    # the page's own links stay ".md" paths: MkDocs rewrites and checks those
+    own = [a for a in root.find_all("a", **{"class": "wikilink"})
+           if not any(n.has_class("kb-embed") for n in a.ancestors())]
+    assert [a.attrs["href"] for a in own] == ["../folder/name.md#intro"]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("![[o#스택과 힙]]\n\n## 스택과 힙\n\n[[#스택과 힙]]\n", id="embed-before-own-heading"),
+    pytest.param("## 스택과 힙\n\n![[o#스택과 힙]]\n\n![[o]]\n\n[[#스택과 힙]]\n",
+                 id="embed-after-own-heading"),
+])
+def test_embedded_headings_never_take_the_page_ids(text):
+    """An embedded section must not carry the id a same-page link ([[#H]]) jumps to."""
+    index = make_index({"o.md": "## 스택과 힙\n내용\n### 하위\n", "page.md": text})
+    root = render_page(index, "page.md")
+    ids = root.ids
+    assert len(ids) == len(set(ids)), ids
+    target = root.by_id("스택과-힙")
+    assert target is not None and not any(a.has_class("kb-embed") for a in target.ancestors())
+    assert root.find("a", **{"class": "wikilink"}).attrs["href"] == "#스택과-힙"
+    assert len(embeds(root)) == text.count("![[")
+
+
+def test_lone_dash_inside_code_is_kept():
+    root = render("```\n문단\n-\n```\n\n    들여쓴\n    -\n", FILES)
+    code = [c.text for c in root.find_all("code")]
+    assert code[0] == "문단\n-\n"
+    assert code[1] == "들여쓴\n-\n"
+    assert "\u200b" not in "".join(code)
+
+
+def test_tag_line_inside_callout_is_a_tag():
+    root = render("> [!note]\n> #태그 본문\n", FILES)
+    assert not [n for n in root.iter() if n.tag in ("h1", "h2")]
+    assert root.find(**{"class": "kb-tag"}).attrs["data-tag"] == "태그"
+
+
+def test_block_id_after_table():
+    root = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n^tbl\n", FILES)
+    assert root.by_id("^tbl").tag == "table"
+    assert "^tbl" not in root.text
+
+
+def test_highlight_and_tag_not_in_code():
+    root = render("`==x==` `#tag` ==y==", FILES)
+    assert [m.text for m in root.find_all("mark")] == ["y"]
+    assert [c.text for c in root.find_all("code")] == ["==x==", "#tag"]
+    assert not root.find_all(**{"class": "kb-tag"})
+
+
+def test_embed_of_a_section_of_the_same_note_is_not_a_cycle():
+    """``![[#A]]`` shows section A again further down the same note (Obsidian does this)."""
+    index = make_index({"page.md": "## A\n내용 a\n\n## B\n![[#A]]\n"})
+    ctx = make_context(index)
+    root = render_page(index, "page.md", ctx)
+    (box,) = embeds(root)
+    assert "내용 a" in box.text
+    assert ctx.problems == []
+
+
+def test_section_that_embeds_itself_is_a_cycle():
+    index = make_index({"page.md": "## A\n![[#A]]\n\n## B\n![[#A]]\n"})
+    ctx = make_context(index)
+    root = render_page(index, "page.md", ctx)
+    assert {p.kind for p in ctx.problems} == {"cycle"}
+    assert root.find_all("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
