@@ -1,0 +1,68 @@
+"""파이썬 객체가 실제로 어느 메모리 영역에 놓이는지 /proc/self/maps 로 확인한다 (리눅스 전용).
+
+CPython 에서 id(obj) 는 객체의 주소다. 그 주소를 담은 매핑을 찾아 보면
+  - 작은 객체(512 바이트 이하): pymalloc 의 arena = 이름 없는(익명) mmap 영역
+  - 중간 크기 객체(512 바이트 초과 ~ 약 128 KiB): glibc malloc -> 보통 [heap] (brk 영역)
+  - 큰 객체(수 MiB): malloc 이 따로 mmap 한 익명 영역
+  - None, True, 작은 정수 같은 일부 객체: 실행 파일/libpython 의 데이터 영역(정적 객체)
+"""
+
+# /// kb
+# [[expect]]
+# name = "작은 객체(float, 작은 list)는 [heap] 이 아니라 익명 매핑(pymalloc arena)에 있다"
+# pattern = 'small \S+ +-> (\S+)'
+# all = '== "anon"'
+# [[expect]]
+# name = "1000 바이트짜리 bytes 는 malloc 을 거쳐 [heap] 에 있다"
+# pattern = 'medium bytes\(1000\) +-> (\S+)'
+# all = '== "[heap]"'
+# [[expect]]
+# name = "16 MiB bytes 는 자기만의 큰 익명 매핑에 있다"
+# pattern = 'large bytes\(16 MiB\) +-> (\S+)'
+# all = '== "anon"'
+# ///
+import os
+import sys
+
+import _maps
+
+
+def where(obj) -> tuple[str, _maps.Mapping | None]:
+    m = _maps.find(id(obj))
+    if m is None:
+        return "?", None
+    if m.anonymous:
+        return "anon", m
+    if m.path.startswith("["):
+        return m.path, m
+    return os.path.basename(m.path), m
+
+
+if __name__ == "__main__":
+    if not _maps.available():
+        print(f"이 데모는 리눅스의 /proc/self/maps 가 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        sys.exit(0)
+    allocator = os.environ.get("PYTHONMALLOC", "")
+    print(f"python {sys.version.split()[0]}  PYTHONMALLOC={allocator or '(기본: pymalloc)'}")
+
+    samples = {
+        "small float": 3.14159 * len(sys.argv),  # 실행 중에 새로 만든 float
+        "small list": [1, 2, 3],
+        "small dict": {"a": 1},
+        "medium bytes(1000)": os.urandom(1000),
+        "large bytes(16 MiB)": bytes(16 * 1024 * 1024),
+        "None": None,
+        "True": True,
+        "int 7": 7,
+    }
+    for name, obj in samples.items():
+        kind, m = where(obj)
+        size = _maps.kib(m.size) if m else "?"
+        print(f"{name:<20} -> {kind:<22} id={id(obj):#x}  mapping size={size}")
+
+    if allocator.startswith("malloc"):
+        print("PYTHONMALLOC=malloc 계열이면 pymalloc 을 쓰지 않으므로 결과가 다르다.")
+    heap = next((m for m in _maps.read_maps() if m.path == "[heap]"), None)
+    if heap:
+        print(f"[heap] 세그먼트: {heap.start:#x}-{heap.end:#x} ({_maps.kib(heap.size)})")
+    assert where(samples["large bytes(16 MiB)"])[1].size >= 16 * 1024 * 1024

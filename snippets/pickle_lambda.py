@@ -1,0 +1,43 @@
+"""ProcessPoolExecutor 에 넘기는 함수와 인자는 pickle 로 직렬화되어 다른 프로세스로 간다.
+
+모듈 최상위에 정의한 함수는 '이름'으로 pickle 되므로 잘 가지만, lambda 는 이름으로 다시 찾을 수
+없어서 실패한다. ThreadPoolExecutor 는 같은 프로세스 안이라 pickle 이 필요 없어 lambda 도 된다.
+"""
+
+# /// kb
+# [[expect]]
+# name = "프로세스 풀에 lambda 를 넘기면 pickle 오류가 난다"
+# pattern = 'process pool \+ lambda -> (\w+)'
+# all = '== "PicklingError"'
+# [[expect]]
+# name = "모듈 최상위 함수는 프로세스 풀에서도 잘 돈다"
+# pattern = 'process pool \+ def -> result=(\d+)'
+# all = "== 49"
+# [[expect]]
+# name = "스레드 풀은 lambda 도 받는다"
+# pattern = 'thread pool \+ lambda -> result=(\d+)'
+# all = "== 49"
+# ///
+import pickle
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+if __name__ == "__main__":
+    print(f"pickle.dumps(square) 크기={len(pickle.dumps(square))} bytes (모듈 이름 + 함수 이름만 담긴다)")
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        print(f"process pool + def -> result={pool.submit(square, 7).result()}")
+        future = pool.submit(lambda x: x * x, 7)
+        try:
+            future.result()
+        except Exception as exc:  # 어떤 예외인지 그대로 보여 준다
+            print(f"process pool + lambda -> {type(exc).__name__}")
+            print(f"  ({type(exc).__module__}.{type(exc).__qualname__}: {exc})")
+            assert isinstance(exc, pickle.PicklingError)
+        else:
+            raise AssertionError("lambda 가 pickle 될 리 없다")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        print(f"thread pool + lambda -> result={pool.submit(lambda x: x * x, 7).result()}")
