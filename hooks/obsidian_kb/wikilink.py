@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from .names import nfc
@@ -50,6 +51,7 @@ class LinkSpec:
         return int(m.group(1)), int(m.group(2)) if m.group(2) else None
 
 
+@lru_cache(maxsize=1 << 17)  # the scan, the renderer and backlinks parse the same links
 def parse_wikilink(inner: str, *, embed: bool = False) -> LinkSpec:
     r"""Parse the text between ``[[`` and ``]]``.
 

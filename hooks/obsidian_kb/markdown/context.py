@@ -7,7 +7,7 @@ while hrefs stay relative to the page that is actually being written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from markdown import Markdown
@@ -38,9 +38,15 @@ class RenderContext:
     stack: list[tuple[str, str]] = field(default_factory=list)  # (note path, subpath)
     problems: list[Problem] = field(default_factory=list)
     _markdowns: dict[int, Markdown] = field(default_factory=dict)
+    _resolved: dict[tuple[LinkSpec, str], Resolution] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.index)
+        self._resolved = {}
+
+    def remember(self, resolutions: Iterable[Resolution]) -> None:
+        """Reuse what the pre-scan resolved (same index, same resolver) while pages render."""
+        self._resolved.update(((r.spec, r.source), r) for r in resolutions)
 
     # -- where we are -------------------------------------------------------
     def set_page(self, page: VaultFile | None) -> None:
@@ -59,7 +65,9 @@ class RenderContext:
         return len(self.stack) > 1
 
     def resolve(self, spec: LinkSpec) -> Resolution:
-        return self.resolver.resolve(spec, self.source)
+        source = self.source
+        found = self._resolved.get((spec, source))
+        return found if found is not None else self.resolver.resolve(spec, source)
 
     # -- hrefs ----------------------------------------------------------------
     def href(self, target: VaultFile, anchor: str | None = None) -> str | None:
