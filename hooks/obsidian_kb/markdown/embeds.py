@@ -52,6 +52,9 @@ def render_embed(context: RenderContext, md: Markdown, resolution: Resolution):
     href = context.href(file)
     if suffix in SNIPPET:
         if context.snippet_html is None:
+            # Fail closed: a page must never silently lose its evidence.
+            context.report(Problem(context.source, 0, "snippet",
+                                   "snippets are not executed in this build", spec.written))
             return _missing(resolution, "snippets are not executed in this build")
         fragment = spec.headings[0] if spec.headings else ""
         return md.htmlStash.store(context.snippet_html(file, fragment, context.source))

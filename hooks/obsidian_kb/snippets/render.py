@@ -72,7 +72,8 @@ def _error_box(root: ET.Element, report: SnippetReport) -> None:
 def _code(root: ET.Element, source: str, title: str) -> None:
     wrap = ET.SubElement(root, "div", {"class": "kb-snippet-code"})
     ET.SubElement(wrap, "div", {"class": "kb-snippet-title"}).text = title
-    markup = highlight(source, PythonLexer(), HtmlFormatter(cssclass="highlight"))
+    # wrapcode gives <pre><code>, which Material styles like its own code blocks
+    markup = highlight(source, PythonLexer(), HtmlFormatter(cssclass="highlight", wrapcode=True))
     try:
         wrap.append(ET.fromstring(markup))
     except ET.ParseError:  # never trust a re-parse blindly: fall back to plain text
