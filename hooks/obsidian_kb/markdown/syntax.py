@@ -71,6 +71,9 @@ class TagProcessor(InlineProcessor):
         self.context = context
 
     def handleMatch(self, m, data):
+        if data[: m.start(0)].rstrip().endswith("{"):
+            # ``{ #id }`` is an attr_list id (Material's tags listing writes such headings).
+            return None, None, None
         tag = normalise_tag(m.group(1))
         href = self.context.tag_href(tag) if self.context.tag_href else None
         el = etree.Element("a" if href else "span", {"class": "kb-tag", "data-tag": tag})

@@ -1,0 +1,150 @@
+"""Backlinks: which notes link to a note, with the sentence around each link.
+
+Read from the :class:`~.checks.LinkGraph` (the resolver every link went
+through), never from pages rendered so far. Pure: graph + URL map in, HTML out.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .checks import LinkGraph
+from .graph import display_title
+from .urls import relative_url
+from .vault import VaultIndex
+from .wikilink import WIKILINK_RE, parse_wikilink
+
+#: Markdown links ``[text](target)``; shown as their text.
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\n]*)\)")
+#: Line markers that mean nothing out of place: list bullets, quotes, headings, callout heads.
+_LINE_MARKER = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+))+")
+_CALLOUT_HEAD = re.compile(r"^\[![^\]]+\][+-]?[ \t]*")
+#: Inline Markdown markers a reader does not see: code ticks, bold, highlight.
+_INLINE_MARKERS = re.compile(r"`+|\*\*|==")
+MAX_CONTEXT = 220  # characters of context kept around the first link
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    is_link: bool = False
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """One note linking here, with each distinct line that holds such a link."""
+
+    source: str  # vault path
+    title: str
+    url: str  # site-root relative URL of the linking page
+    contexts: tuple[tuple[Segment, ...], ...]
+
+
+def _link_text(inner: str) -> str:
+    spec = parse_wikilink(inner)
+    if spec.alias:
+        return spec.alias
+    parts = [spec.path.rsplit("/", 1)[-1].removesuffix(".md"), *spec.headings]
+    if spec.block:
+        parts.append("^" + spec.block)
+    return " > ".join(p for p in parts if p)
+
+
+@lru_cache(maxsize=1 << 16)  # a line with several links is the context of several backlinks
+def plain_segments(line: str) -> tuple[Segment, ...]:
+    """A source line as a reader reads it: link syntax gone, link text marked."""
+    line = _CALLOUT_HEAD.sub("", _LINE_MARKER.sub("", line)).strip()
+    segments: list[Segment] = []
+    pos = 0
+    matches = sorted(
+        [(m.start(), m.end(), _link_text(m.group(2))) for m in WIKILINK_RE.finditer(line)]
+        + [(m.start(), m.end(), m.group(1)) for m in _MD_LINK.finditer(line)]
+    )
+    for start, end, text in matches:
+        if start < pos:  # a Markdown link inside a wikilink alias, say: keep the first
+            continue
+        if start > pos:
+            segments.append(Segment(_INLINE_MARKERS.sub("", line[pos:start])))
+        segments.append(Segment(text, True))
+        pos = end
+    if pos < len(line):
+        segments.append(Segment(_INLINE_MARKERS.sub("", line[pos:])))
+    return _shorten(tuple(segments))
+
+
+def _shorten(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """Keep long paragraphs readable: cut plain text far from the first link."""
+    total = sum(len(s.text) for s in segments)
+    if total <= MAX_CONTEXT:
+        return segments
+    out: list[Segment] = []
+    budget = MAX_CONTEXT
+    seen_link = False
+    for i, seg in enumerate(segments):
+        if seg.is_link:
+            seen_link = True
+            out.append(seg)
+            budget -= len(seg.text)
+            continue
+        text = seg.text
+        if not seen_link and i + 1 < len(segments) and len(text) > MAX_CONTEXT // 3:
+            text = "…" + text[-(MAX_CONTEXT // 3) :]
+        if len(text) > budget:
+            text = text[: max(budget, 0)] + "…"
+        out.append(Segment(text))
+        budget -= len(text)
+        if budget <= 0:
+            break
+    return tuple(out)
+
+
+def collect_backlinks(
+    graph: LinkGraph, index: VaultIndex, urls: Mapping[str, str], target: str
+) -> list[Backlink]:
+    """Backlinks of the note at vault path ``target``, one entry per published linking note."""
+    by_source: dict[str, list[tuple[Segment, ...]]] = {}
+    for link in graph.backlinks.get(target, ()):
+        note = index.notes.get(link.source)
+        if note is None or note.file.site_path not in urls:
+            continue
+        contexts = by_source.setdefault(link.source, [])
+        segments = plain_segments(link.occurrence.context)
+        if segments not in contexts:
+            contexts.append(segments)
+    found = [
+        Backlink(src, display_title(index.notes[src]), urls[index.notes[src].file.site_path], tuple(ctx))
+        for src, ctx in by_source.items()
+    ]
+    return sorted(found, key=lambda b: (b.title.casefold(), b.source))
+
+
+def render_backlinks(backlinks: list[Backlink], page_url: str) -> str:
+    """The backlinks section, hrefs relative to ``page_url``; empty string when none."""
+    if not backlinks:
+        return ""
+    # data-search-exclude: Material's search must not find a note by the words of other notes.
+    section = ET.Element("section", {"class": "kb-backlinks", "aria-labelledby": "kb-backlinks-title",
+                                     "data-search-exclude": ""})
+    title = ET.SubElement(section, "h2", {"id": "kb-backlinks-title", "data-search-exclude": ""})
+    title.text = f"이 노트를 링크하는 노트 ({len(backlinks)})"
+    ul = ET.SubElement(section, "ul")
+    for backlink in backlinks:
+        li = ET.SubElement(ul, "li")
+        a = ET.SubElement(li, "a", {"href": relative_url(backlink.url, page_url), "class": "kb-backlink"})
+        a.text = backlink.title
+        for segments in backlink.contexts:
+            quote = ET.SubElement(li, "p", {"class": "kb-backlink-context"})
+            last: ET.Element | None = None
+            for seg in segments:
+                if seg.is_link:
+                    last = ET.SubElement(quote, "mark")
+                    last.text = seg.text
+                elif last is None:
+                    quote.text = (quote.text or "") + seg.text
+                else:
+                    last.tail = (last.tail or "") + seg.text
+    return ET.tostring(section, encoding="unicode", method="html")
