@@ -29,7 +29,7 @@ from .snippet_stage import SnippetStage
 from .snippets import SnippetRunner
 from .tags import TAGS_PAGE, TagAnchors, listing_page, tags_page_markdown, vault_tags
 from .urls import relative_source_path, relative_url
-from .vault import VaultIndex
+from .vault import VaultFile, VaultIndex
 
 log = get_plugin_logger("obsidian_kb")
 
@@ -97,11 +97,11 @@ class VaultBuild:
                 continue
             abs_path = Path(f.abs_src_path)
             text = f.content_string if f.src_uri.endswith(".md") else None
-            index.add(_vault_file(self._vault_path(abs_path), abs_path, f.src_uri), text,
+            index.add(VaultFile(self._vault_path(abs_path), abs_path, f.src_uri), text,
                       slugify=self.slugify)
         if self.snippets_dir.is_dir() and not _inside(self.snippets_dir, self.docs_dir):
             for path in sorted(self.snippets_dir.rglob("*.py")):
-                index.add(_vault_file(self._vault_path(path), path, None), slugify=self.slugify)
+                index.add(VaultFile(self._vault_path(path), path, None), slugify=self.slugify)
         index.finish()
         for asset in sorted(ASSETS.rglob("*")):
             if asset.is_file():
@@ -284,12 +284,6 @@ class VaultBuild:
         if self.problems:
             log.info("link report: %d problem(s), see %s", len(set(self.problems)),
                      out / "link-report.txt")
-
-
-def _vault_file(path: str, abs_path: Path, site_path: str | None):
-    from .vault import VaultFile
-
-    return VaultFile(path, abs_path, site_path)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -10,6 +10,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .headings import Slugify, default_slugify
@@ -41,7 +42,7 @@ class VaultFile:
     def is_note(self) -> bool:
         return is_note(self.path)
 
-    @property
+    @cached_property  # asked for on every link and backlink; frozen, so compute once
     def title(self) -> str:
         return nfc(stem(self.path))
 
