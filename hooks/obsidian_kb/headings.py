@@ -17,6 +17,7 @@ from markdown.extensions.toc import unique
 from pymdownx.slugs import slugify as _make_slugify
 
 from .names import fold
+from .wikilink import MARKDOWN_LINK_RE, WIKILINK_RE
 
 _STRIP_CHARS = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]")
 _SPACES = re.compile(r"\s+")
@@ -37,8 +38,6 @@ def heading_key(text: str) -> str:
     return fold(strip_heading(text))
 
 
-_WIKILINK = re.compile(r"!?\[\[([^\]\n]*?)\]\]")
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _CODE = re.compile(r"(`+)(.+?)\1")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|==|~~)(?=\S)(.+?)(?<=\S)\1")
@@ -47,7 +46,7 @@ _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
 
 
 def _wikilink_text(match: re.Match[str]) -> str:
-    inner = match.group(1).replace("\\|", "|")
+    inner = match.group(2).replace("\\|", "|")
     target, _, alias = inner.partition("|")
     return alias if alias else target
 
@@ -60,8 +59,8 @@ def plain_heading_text(raw: str) -> str:
     """
     text = _COMMENT.sub("", raw)
     text = _CODE.sub(lambda m: m.group(2).strip(), text)
-    text = _WIKILINK.sub(_wikilink_text, text)
-    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = WIKILINK_RE.sub(_wikilink_text, text)
+    text = MARKDOWN_LINK_RE.sub(lambda m: m.group(2), text)
     text = _HTML_TAG.sub("", text)
     for _ in range(3):  # nested emphasis such as ***x***
         text = _EMPHASIS.sub(lambda m: m.group(2), text)
