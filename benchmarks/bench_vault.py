@@ -370,10 +370,12 @@ def main() -> int:
             env_f = {"KB_VAULT": str(flo_vault), "KB_SITE_DIR": str(tmp / f"site-f-{n}"),
                      "KB_SNIPPETS": str(snippets)}
             check_configs(floor_cfg, env_f)
-            times: dict[str, list[float]] = {"floor": [], "engine": []}
-            cpus: dict[str, list[float]] = {"floor": [], "engine": []}
+            # "links": the same engine without the per-note backlinks and local graph
+            env_l = {**env_e, "KB_SITE_DIR": str(tmp / f"site-l-{n}"), "KB_NOTE_PANELS": "0"}
+            times: dict[str, list[float]] = {"floor": [], "engine": [], "links": []}
+            cpus: dict[str, list[float]] = {"floor": [], "engine": [], "links": []}
             for r in range(args.repeat):
-                order = [("floor", floor_cfg, env_f), ("engine", CONFIG, env_e)]
+                order = [("floor", floor_cfg, env_f), ("engine", CONFIG, env_e), ("links", CONFIG, env_l)]
                 if r % 2:
                     order.reverse()
                 for label, cfg, env in order:
@@ -399,8 +401,9 @@ def main() -> int:
                 print(top, file=sys.stderr)
             floor, eng = statistics.median(times["floor"]), statistics.median(times["engine"])
             rows.append((n, floor, eng, share,
-                         statistics.median(cpus["floor"]), statistics.median(cpus["engine"])))
-            for d in (eng_vault, flo_vault, tmp / f"site-e-{n}", tmp / f"site-f-{n}"):
+                         statistics.median(cpus["floor"]), statistics.median(cpus["engine"]),
+                         statistics.median(times["links"]), statistics.median(cpus["links"])))
+            for d in (eng_vault, flo_vault, tmp / f"site-e-{n}", tmp / f"site-f-{n}", tmp / f"site-l-{n}"):
                 shutil.rmtree(d, ignore_errors=True)
     finally:
         if args.keep:
@@ -412,17 +415,20 @@ def main() -> int:
           "cpu = median user+sys seconds of the same builds")
     print(f"{'notes':>6} {'floor s':>8} {'engine s':>9} {'ratio':>6} "
           f"{'floor ms/note':>13} {'engine ms/note':>14} "
-          f"{'floor cpu':>9} {'engine cpu':>10} {'cpu ratio':>9} {'engine share':>12}")
-    for n, floor, eng, share, fcpu, ecpu in rows:
+          f"{'floor cpu':>9} {'engine cpu':>10} {'cpu ratio':>9} {'engine share':>12} "
+          f"{'links s':>8} {'links cpu':>9} {'links cpu ratio':>15}")
+    for n, floor, eng, share, fcpu, ecpu, lwall, lcpu in rows:
         sh = f"{share:.1%}" if share is not None else "-"
         print(f"{n:>6} {floor:>8.2f} {eng:>9.2f} {eng / floor:>6.3f} "
               f"{floor / n * 1000:>13.2f} {eng / n * 1000:>14.2f} "
-              f"{fcpu:>9.2f} {ecpu:>10.2f} {ecpu / fcpu:>9.3f} {sh:>12}")
+              f"{fcpu:>9.2f} {ecpu:>10.2f} {ecpu / fcpu:>9.3f} {sh:>12} "
+              f"{lwall:>8.2f} {lcpu:>9.2f} {lcpu / fcpu:>15.3f}")
+    print("links = the engine with KB_NOTE_PANELS=0 (no backlinks or local graph under each note)")
     if len(rows) >= 2:
-        (n0, f0, e0, _, fc0, ec0), (n1, f1, e1, _, fc1, ec1) = rows[0], rows[-1]
+        (n0, f0, e0, _, fc0, ec0, _, lc0), (n1, f1, e1, _, fc1, ec1, _, lc1) = rows[0], rows[-1]
         print(f"growth {n0} -> {n1} notes (linear = {n1 / n0:.1f}x): "
               f"wall floor {f1 / f0:.2f}x, engine {e1 / e0:.2f}x; "
-              f"cpu floor {fc1 / fc0:.2f}x, engine {ec1 / ec0:.2f}x")
+              f"cpu floor {fc1 / fc0:.2f}x, engine {ec1 / ec0:.2f}x, links {lc1 / lc0:.2f}x")
     return 0
 
 

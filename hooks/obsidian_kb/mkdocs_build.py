@@ -245,8 +245,8 @@ class VaultBuild:
 
     def _reader_html(self, note_path: str, site_path: str) -> str:
         """Local graph and backlinks appended to a note (both from the one LinkGraph)."""
-        if self.graph is None:
-            return ""
+        if self.graph is None or os.environ.get("KB_NOTE_PANELS") == "0":
+            return ""  # a very large vault may skip them: they are most of the engine's cost
         urls = self.context.urls
         page_url = urls.get(site_path, "")
         backlinks = collect_backlinks(self.graph, self.context.index, urls, note_path)
