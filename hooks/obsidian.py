@@ -35,6 +35,11 @@ def on_page_content(html, page, config, files):
     return _build.leave_page(html, page)
 
 
+def on_post_page(output, page, config):
+    assert _build is not None
+    return _build.finish_page(output, page)
+
+
 def on_post_build(config):
     assert _build is not None
     _build.finish()

@@ -169,7 +169,20 @@ class VaultBuild:
         if note.scan.cssclasses:  # Obsidian's ``cssclasses`` style the whole note
             classes = " ".join(html.escape(c) for c in note.scan.cssclasses)
             html_text = f'<div class="kb-note {classes}">\n{html_text}\n</div>'
-        return html_text + self._reader_html(note.path, page.file.src_uri)
+        return html_text
+
+    def finish_page(self, output: str, page) -> str:
+        """Backlinks and the local graph go into the written page, not into ``page.content``:
+        later stages (search indexing above all) would otherwise parse them on every page,
+        which measured as most of the engine's build cost."""
+        file = self.context.index.for_site_path(page.file.src_uri)
+        if file is None or file.path not in self.context.index.notes:
+            return output
+        panels = self._reader_html(file.path, page.file.src_uri)
+        end = output.rfind("</article>")
+        if end < 0:
+            end = output.rfind("</body>")
+        return output if end < 0 or not panels.strip() else output[:end] + panels + output[end:]
 
     def _link_notebook(self, html_text: str, file) -> str:
         self.context.set_page(file)
