@@ -173,7 +173,7 @@
       // A big graph animating its layout drops to ~12 frames/s on a GPU-less machine
       // (measured at 1,000 notes): compute it up front and show it nearly still.
       .warmupTicks(local ? 80 : big ? 160 : 20)
-      .cooldownTicks(local ? 60 : big ? 25 : 200)
+      .cooldownTicks(local ? 60 : big ? 0 : 200)  // big: no animated settling (each frame redraws every link)
       .onEngineStop(function () {
         if (el.dataset.kbReady) return;
         fg.zoomToFit(250, local ? 40 : 30);
