@@ -26,9 +26,6 @@ class LinkGraph:
     problems: tuple[Problem, ...]
     backlinks: dict[str, tuple[ResolvedLink, ...]]
 
-    def outgoing(self, source: str) -> list[ResolvedLink]:
-        return [link for link in self.links if link.source == source]
-
 
 def resolve_vault(index: VaultIndex, resolver: Resolver | None = None) -> LinkGraph:
     resolver = resolver or Resolver(index)

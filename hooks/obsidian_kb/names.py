@@ -30,7 +30,3 @@ def stem(path: str) -> str:
     """File name without folder and without the ``.md`` suffix (other suffixes stay)."""
     name = posixpath.basename(path)
     return name[: -len(NOTE_SUFFIX)] if is_note(name) else name
-
-
-def without_note_suffix(path: str) -> str:
-    return path[: -len(NOTE_SUFFIX)] if is_note(path) else path
