@@ -55,7 +55,8 @@ class VaultBuild:
         self.docs_dir = Path(config.docs_dir).resolve()
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
         self.vault_root = find_vault_root(self.docs_dir, self.config_dir)
-        snippets = os.environ.get("KB_SNIPPETS") or str(self.config_dir / "snippets")
+        # Snippets belong to the vault: building someone else's vault must not run ours.
+        snippets = os.environ.get("KB_SNIPPETS") or str(self.vault_root / "snippets")
         self.snippets_dir = Path(snippets).resolve()
         toc = config.mdx_configs.get("toc", {})
         self.slugify = toc.get("slugify") or default_slugify
