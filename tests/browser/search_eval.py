@@ -88,7 +88,7 @@ def open_search(page):
     return box
 
 
-def search(page, query: str, timeout: float = 4.0) -> list[str]:
+def search(page, query: str, timeout: float = 10.0) -> list[str]:
     """Type ``query`` into Material's search box; the result hrefs once they stop changing."""
     box = open_search(page)
     box.fill(query)
@@ -101,7 +101,9 @@ def search(page, query: str, timeout: float = 4.0) -> list[str]:
         state = (meta, tuple(hrefs))
         if state != last:
             last, stable_since = state, time.monotonic()
-        elif time.monotonic() - stable_since > 0.35 and meta and "입력" not in meta:
+        # "검색 초기화" = the worker is still building the index (the first query of a page)
+        elif (time.monotonic() - stable_since > 0.35 and meta and "입력" not in meta
+              and "초기화" not in meta):
             return hrefs
         page.wait_for_timeout(50)
     return last[1] if last else []
