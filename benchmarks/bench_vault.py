@@ -19,7 +19,7 @@ disturbed by other work on a shared machine).
 
 Usage::
 
-    /work/venv/bin/python benchmarks/bench_vault.py [--sizes 1000 5000] [--repeat 2]
+    python benchmarks/bench_vault.py [--sizes 1000 5000] [--repeat 2]
         [--profile] [--keep]
 
 Progress goes to stderr, the final table to stdout. Temp dirs are removed.
@@ -48,7 +48,7 @@ from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "mkdocs.yml"
-MKDOCS = Path(sys.executable).with_name("mkdocs")
+MKDOCS = [sys.executable, "-m", "mkdocs"]
 ENGINE_DIR = str(REPO / "hooks")
 
 SEED = 20260501
@@ -290,7 +290,7 @@ def check_configs(floor_cfg: Path, env: dict[str, str]) -> None:
 # -- building -------------------------------------------------------------------
 def run_build(cfg: Path, env: dict[str, str], *, quiet: bool = True) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds (user + system of the build process) and its log."""
-    cmd = [str(MKDOCS), "build", "-f", str(cfg)] + (["-q"] if quiet else [])
+    cmd = [*MKDOCS, "build", "-f", str(cfg)] + (["-q"] if quiet else [])
     full_env = {**os.environ, **env}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()

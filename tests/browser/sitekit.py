@@ -6,6 +6,7 @@ Shared by the browser tests, the search evaluation and the reader benchmark.
 from __future__ import annotations
 
 import functools
+import shutil
 import http.server
 import os
 import socket
@@ -18,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(shutil.which("chromium") or "chromium")  # Debian's package, found on PATH
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-MKDOCS = Path(sys.executable).with_name("mkdocs")
+MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
 def free_port() -> int:
@@ -39,7 +40,7 @@ def build_site(vault: Path, out: Path, port: int, snippets: Path | None = None,
                NO_MKDOCS_2_WARNING="1")
     if snippets is not None:
         env["KB_SNIPPETS"] = str(snippets)
-    result = subprocess.run([str(MKDOCS), "build", "-f", str(config), "-d", str(out)],
+    result = subprocess.run([*MKDOCS, "build", "-f", str(config), "-d", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "vault"
-MKDOCS = Path("/work/venv/bin/mkdocs")
+MKDOCS = [sys.executable, "-m", "mkdocs"]
 NFD_NAME = unicodedata.normalize("NFD", "분해된 이름")
 BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md"]
 
@@ -78,7 +79,7 @@ def _build(vault: Path, site: Path, tmp: Path, *, strict: bool) -> Build:
     snippets.mkdir(exist_ok=True)
     env = {**os.environ, "KB_VAULT": str(vault), "KB_SNIPPETS": str(snippets),
            "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    cmd = [str(MKDOCS), "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
+    cmd = [*MKDOCS, "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
     if strict:
         cmd.append("--strict")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
