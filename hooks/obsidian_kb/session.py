@@ -60,7 +60,15 @@ from .notebook import link_notebook
 from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
 from .snippets import SnippetRunner
-from .tags import TAGS_PAGE, TagAnchors, listing_page, tags_page_markdown, vault_tags
+from .tags import (
+    OWN_ANCHORS,
+    TAGS_PAGE,
+    TagAnchors,
+    listing_page,
+    own_tags_page_markdown,
+    tags_page_markdown,
+    vault_tags,
+)
 from .urls import relative_source_path, relative_url
 from .vault import VaultFile, VaultIndex
 
@@ -149,6 +157,8 @@ class BuildSession:
         self.snippets: SnippetStage | None = None
         self._snippet_files: list[VaultFile] = []
         self.tags_page: str | None = None
+        # Material's tags plugin names the anchors when the host has it, else our own page does.
+        self.tag_anchors: TagAnchors | None = settings.tag_anchors
         self._linked: set[str] | None = None  # notes that get a local graph
 
     @property
@@ -202,10 +212,16 @@ class BuildSession:
         pages = []
         if GRAPH_PAGE not in existing:
             pages.append(GeneratedPage(GRAPH_PAGE, lambda url: graph_page_markdown(relative_url("", url))))
-        wants_tags = self.tags_page is None and self.settings.tag_anchors is not None
-        if wants_tags and TAGS_PAGE not in existing:
-            pages.append(GeneratedPage(TAGS_PAGE, lambda url: tags_page_markdown()))
-            self.tags_page = TAGS_PAGE
+        if TAGS_PAGE in existing:
+            return pages
+        if self.settings.tag_anchors is not None:
+            if self.tags_page is None:  # Material's plugin fills the listing
+                pages.append(GeneratedPage(TAGS_PAGE, lambda url: tags_page_markdown()))
+                self.tags_page = TAGS_PAGE
+        elif vault_tags(self.context.index):
+            index = self.context.index
+            pages.append(GeneratedPage(TAGS_PAGE, lambda url: own_tags_page_markdown(index)))
+            self.tags_page, self.tag_anchors = TAGS_PAGE, OWN_ANCHORS
         return pages
 
     def start(self, urls: Mapping[str, str]) -> None:
@@ -277,7 +293,7 @@ class BuildSession:
     def page_anchors(self, site_path: str) -> set[str]:
         """Ids a page will have that its Markdown does not show: the tags listing's
         ``tag:...`` anchors (Material swaps them in after the host collected anchors)."""
-        anchors = self.settings.tag_anchors
+        anchors = self.settings.tag_anchors  # only Material's listing swaps ids late
         if anchors is None or site_path != self.tags_page:
             return set()
         tags = vault_tags(self.context.index, anchors.hierarchy_separator)
@@ -309,7 +325,7 @@ class BuildSession:
 
     # -- reader features: backlinks, graph, tags, previews, Korean search ---------
     def _tag_href(self) -> Callable[[str], str | None] | None:
-        anchors = self.settings.tag_anchors
+        anchors = self.tag_anchors
         page_url = self.context.urls.get(self.tags_page or "")
         if anchors is None or page_url is None:
             return None
