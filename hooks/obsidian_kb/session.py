@@ -19,7 +19,8 @@ Public surface (kept stable for the other hosts and for incremental rebuilds):
   3. ``assets()`` / ``generated_pages(existing)`` — files for the host to add;
   4. ``start(urls)`` — site path -> URL of every file; resolves every link
      once, reports link problems, starts every snippet in the background;
-  5. per page: ``enter_page(site_path, meta)`` before its Markdown renders,
+  5. per page: ``enter_page(site_path, meta)`` before its Markdown renders
+     (``page_context(site_path)`` gives a page its own render context),
      ``leave_page(site_path, html)`` after, ``page_anchors(site_path)`` for
      ids the host must know about, ``finish_page(site_path, output)`` on the
      written HTML;
@@ -252,6 +253,16 @@ class BuildSession:
         self.context.snippet_html = self.snippets.html
 
     # -- per page -------------------------------------------------------------
+    def page_context(self, site_path: str, *, final_urls: bool = True) -> RenderContext:
+        """A render context of one page's own, sharing the index, resolutions and snippets
+        (for hosts that make a Markdown instance per page and may render pages concurrently)."""
+        base = self.context
+        context = RenderContext(base.index, urls=base.urls, snippet_html=base.snippet_html,
+                                tag_href=base.tag_href, final_urls=final_urls)
+        context.resolver, context._resolved = base.resolver, base._resolved  # read-only from here
+        context.set_page(base.index.for_site_path(site_path))
+        return context
+
     def enter_page(self, site_path: str, meta: MutableMapping[str, Any]) -> None:
         """Before a page's Markdown renders: point the renderer at it; title and tags into ``meta``."""
         file = self.context.index.for_site_path(site_path)
@@ -267,11 +278,15 @@ class BuildSession:
             tags.extend(t for t in note.scan.tags if t.casefold() not in known)
             meta["tags"] = tags
 
-    def leave_page(self, site_path: str, html_text: str) -> str:
+    def leave_page(self, site_path: str, html_text: str, context: RenderContext | None = None) -> str:
         """After a page's Markdown rendered: report its problems, add aliases and cssclasses."""
-        for problem in self.context.problems[self._reported :]:
-            self._warn(problem)
-        self._reported = len(self.context.problems)
+        if context is not None:  # a page's own context (see ``page_context``)
+            for problem in context.problems:
+                self._warn(problem)
+        else:
+            for problem in self.context.problems[self._reported :]:
+                self._warn(problem)
+            self._reported = len(self.context.problems)
         file = self.context.index.for_site_path(site_path)
         if file is not None and file.suffix == ".ipynb":
             return self._link_notebook(html_text, file)
