@@ -225,10 +225,12 @@ class BuildSession:
             self.tags_page, self.tag_anchors = TAGS_PAGE, OWN_ANCHORS
         return pages
 
-    def start(self, urls: Mapping[str, str]) -> None:
-        """Resolve every link once, report link problems, start every snippet."""
+    def start(self, urls: Mapping[str, str], href_bases: Mapping[str, str] | None = None) -> None:
+        """Resolve every link once, report link problems, start every snippet.
+        ``href_bases``: see :attr:`RenderContext.href_bases` (None: hrefs are page-relative)."""
         index = self.context.index
         self.context.urls = dict(urls)
+        self.context.href_bases = href_bases
         self.context.tag_href = self._tag_href()
         self.graph = resolve_vault(index, self.context.resolver)
         self.context.remember(link.resolution for link in self.graph.links)
@@ -257,8 +259,9 @@ class BuildSession:
         """A render context of one page's own, sharing the index, resolutions and snippets
         (for hosts that make a Markdown instance per page and may render pages concurrently)."""
         base = self.context
-        context = RenderContext(base.index, urls=base.urls, snippet_html=base.snippet_html,
-                                tag_href=base.tag_href, final_urls=final_urls)
+        context = RenderContext(base.index, urls=base.urls, href_bases=base.href_bases,
+                                snippet_html=base.snippet_html, tag_href=base.tag_href,
+                                final_urls=final_urls)
         context.resolver, context._resolved = base.resolver, base._resolved  # read-only from here
         context.set_page(base.index.for_site_path(site_path))
         return context
@@ -368,7 +371,8 @@ class BuildSession:
         if self._linked is None:
             self._linked = linked_notes(self.graph)
         graph = local_graph_html(relative_url("", page_url), page_url) if note_path in self._linked else ""
-        return f"\n{graph}\n{render_backlinks(backlinks, page_url)}"
+        base = self.context.href_base(site_path) or ""
+        return f"\n{graph}\n{render_backlinks(backlinks, base)}"
 
     def _write_reader_files(self, site_dir: Path) -> None:
         if self.graph is not None:

@@ -29,10 +29,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from xml.etree.ElementTree import Element
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
@@ -65,18 +65,21 @@ def page_url(site_path: str, use_directory_urls: bool = True) -> str:
 
 
 def vault_sources(docs_dir: Path, site_dir: Path | None = None) -> Iterator[SourceFile]:
-    """Every file MkDocs would publish from ``docs_dir`` (dot-files and folders left out)."""
-    for path in sorted(docs_dir.rglob("*")):
-        rel = path.relative_to(docs_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if site_dir is not None and site_dir in path.parents:
-            continue
-        site_path = rel.as_posix()
-        text = None
-        if site_path.endswith(".md"):
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
-        yield SourceFile(path, site_path, text)
+    """Every file MkDocs would publish from ``docs_dir``, in MkDocs' order (folder by folder,
+    ``index``/``README`` first), dot-files and dot-folders left out."""
+    for folder, dirnames, filenames in os.walk(docs_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and (site_dir is None or Path(folder, d).resolve() != site_dir))
+        filenames.sort(key=lambda f: (os.path.splitext(f)[0] not in ("index", "README"), f))
+        for name in filenames:
+            path = Path(folder, name)
+            if name.startswith(".") or not path.is_file():
+                continue
+            site_path = path.relative_to(docs_dir).as_posix()
+            text = None
+            if site_path.endswith(".md"):
+                text = path.read_text(encoding="utf-8-sig", errors="replace")
+            yield SourceFile(path, site_path, text)
 
 
 def _stamp(docs_dir: Path, snippets_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -147,7 +150,9 @@ class ZensicalHost:
             session.index_files(vault_sources(self.docs_dir, self.site_dir))
             urls = {f.site_path: page_url(f.site_path, self.use_directory_urls)
                     for f in session.index.files.values() if f.site_path is not None}
-            session.start(urls)
+            # Zensical resolves a relative href from the source file's folder, then re-relates it
+            # to the page URL: so hrefs are written relative to the source path.
+            session.start(urls, href_bases={path: quote(path) for path in urls})
             self.session = session
             return session
 
@@ -224,11 +229,7 @@ class ZensicalExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
-        try:
-            from zensical.extensions.context import ContextPreprocessor
-        except ImportError:
-            ContextPreprocessor = None  # noqa: N806
-        found = ContextPreprocessor.from_markdown(md) if ContextPreprocessor is not None else None
+        found = _zensical_context(md)
         if found is None:
             # Not under Zensical: under MkDocs/ProperDocs the plugin (or hook) already added the
             # Obsidian extension, so one mkdocs.yml can list this line for every host.
@@ -247,6 +248,15 @@ class ZensicalExtension(Extension):
         page = _PagePostprocessor(md, host, session, context, site_path)
         md.treeprocessors.register(_TreeDone(md, page), "kb_zensical_done", -1000)
         md.postprocessors.register(page, "kb_zensical_page", -1000)
+
+
+def _zensical_context(md: Markdown) -> Any:
+    """Zensical's per-page context (``page``, ``config``), or None outside Zensical."""
+    try:
+        from zensical.extensions.context import ContextPreprocessor
+    except ImportError:
+        return None
+    return ContextPreprocessor.from_markdown(md)
 
 
 def makeExtension(**kwargs: Any) -> ZensicalExtension:
