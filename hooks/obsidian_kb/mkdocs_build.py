@@ -89,8 +89,9 @@ class VaultBuild:
     def configure(self) -> MkDocsConfig:
         config = self.config
         self._check_extensions(config)
-        config.markdown_extensions = self.session.configure(config.markdown_extensions,
-                                                            config.mdx_configs)
+        # MkDocs accepts Extension instances in this list although its annotation says str
+        config.markdown_extensions = self.session.configure(  # type: ignore[assignment]
+            config.markdown_extensions, config.mdx_configs)
         self._add_reader_assets(config)
         return config
 

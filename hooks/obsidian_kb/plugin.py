@@ -32,7 +32,7 @@ _WORDS = {"1": True, "true": True, "yes": True, "on": True,
           "0": False, "false": False, "no": False, "off": False, "": False}
 
 
-class Flag(c.BaseConfigOption[bool]):
+class Flag(base.BaseConfigOption[bool]):
     """A yes/no setting that also takes what ``!ENV`` yields for ``0``/``1``/``true``/``no``."""
 
     def __init__(self, default: bool) -> None:

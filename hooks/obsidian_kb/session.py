@@ -383,7 +383,7 @@ class BuildSession:
         search.patch_site(site_dir, (ASSETS / "kb-search-ko.js").read_text(encoding="utf-8"))
         urls = self.context.urls
         aliases = {urls[n.file.site_path]: n.scan.aliases for n in self.context.index
-                   if n.scan.aliases and n.file.site_path in urls}
+                   if n.scan.aliases and n.file.site_path is not None and n.file.site_path in urls}
         search.patch_index(site_dir / "search" / "search_index.json", aliases)
 
     # -- reporting --------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..problems import Problem
+from ..problems import Problem as Problem  # re-exported: the one problem type
 
 DEFAULTS: dict[str, Any] = {
     "timeout": 30.0,
@@ -217,9 +217,9 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
         if key not in data:
             continue
         value = data[key]
-        err = _check_value(key, value)
-        if err:
-            problems.append(Problem.snippet(vault_path, at(locate.key(key)), err))
+        invalid = _check_value(key, value)
+        if invalid:
+            problems.append(Problem.snippet(vault_path, at(locate.key(key)), invalid))
         else:
             values[key] = float(value) if key == "timeout" else value
 
