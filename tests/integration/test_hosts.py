@@ -178,3 +178,33 @@ def test_zensical_wrapper_fails_on_problems_and_names_them(tmp_path):
     assert "노트/깨진 링크.md:3: [[없는 노트]]" in result.stderr
     report = json.loads((root / "site" / "_kb" / "link-report.json").read_text(encoding="utf-8"))
     assert report["count"] == 8
+
+
+def test_zensical_index_is_reused_then_rebuilt_when_the_vault_changes(tmp_path, monkeypatch):
+    """Zensical's own render function, in this process: pages share one index until a
+    file of the vault changes."""
+    import time
+
+    from zensical.config import parse_config
+    from zensical.markdown.render import render
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A\n\n[[b]]\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nmarkdown_extensions:\n  - obsidian_kb.zensical_host:\n      execute: false\n",
+        encoding="utf-8")
+    config = parse_config(str(tmp_path / "mkdocs.yml"))
+
+    def page_a() -> Node:
+        return parse_html(render("# A\n\n[[b]]\n", "a.md", "a/")["content"])
+
+    assert page_a().find("span", **{"class": "wikilink wikilink-unresolved"}).text == "b"
+    session = config["__obsidian_kb__"].session
+    assert page_a().find_all("a", **{"class": "wikilink"}) == []
+    assert config["__obsidian_kb__"].session is session  # reused, not rescanned per page
+    (tmp_path / "docs" / "b.md").write_text("# B\n", encoding="utf-8")
+    time.sleep(1.1)  # the host looks at the vault at most once a second
+    link = page_a().find("a", **{"class": "wikilink"})
+    assert link.text == "b" and link.attrs["href"] == "b/"  # relative to a.md's folder
+    assert config["__obsidian_kb__"].session is not session
