@@ -41,6 +41,10 @@ REQUIRED_EXTENSIONS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
+def _progress(message: str) -> None:
+    log.info(message)
+
+
 def missing_extensions(extensions: list[Any]) -> list[str]:
     names = {e for e in extensions if isinstance(e, str)}
     return [name for name in REQUIRED_EXTENSIONS if name not in names]
@@ -63,12 +67,18 @@ def material_tag_anchors(config: MkDocsConfig) -> TagAnchors | None:
 class VaultBuild:
     """One MkDocs build, translated event by event onto a :class:`BuildSession`."""
 
-    def __init__(self, config: MkDocsConfig, options: PluginConfig) -> None:
+    def __init__(self, config: MkDocsConfig, options: PluginConfig,
+                 session: BuildSession | None = None) -> None:
+        """``session``: the one kept from the previous build (``mkdocs serve``), restarted."""
         self.config = config
         self.options = options
         toc = config.mdx_configs.get("toc", {})
-        self.session = BuildSession(self._settings(toc.get("slugify")), warn=self._warn,
-                                    progress=lambda message: log.info(message))
+        settings = self._settings(toc.get("slugify"))
+        if session is None:
+            session = BuildSession(settings, warn=self._warn, progress=_progress)
+        else:
+            session.restart(settings, warn=self._warn, progress=_progress)
+        self.session = session
 
     def _settings(self, slugify: Any) -> Settings:
         opts, config = self.options, self.config

@@ -27,7 +27,10 @@ Public surface (kept stable for the other hosts and for incremental rebuilds):
   6. ``finish(site_dir)`` — waits for snippets, writes graph, search patch and
      the problem report;
   7. ``close(cancel=...)`` — stops the snippet runner; ``cancel=True`` (a failed
-     build, a shutdown) kills snippet processes still running.
+     build, a shutdown) kills snippet processes still running;
+  8. ``restart(settings)`` — the next build in the same session (``mkdocs serve``
+     keeps one): closes the previous build, keeps its index and graph as
+     ``previous_index`` / ``previous_graph`` for incremental work.
 
   ``problems`` holds every :class:`~.problems.Problem` of the build;
   ``index``, ``graph`` and ``context`` are the vault index, the resolved link
@@ -142,6 +145,26 @@ class Asset:
 class BuildSession:
     def __init__(self, settings: Settings, *, warn: Warn | None = None,
                  progress: Progress | None = None) -> None:
+        self._warn_host = warn
+        self._progress = progress
+        #: What the build before this one indexed and resolved (None on the first build).
+        self.previous_index: VaultIndex | None = None
+        self.previous_graph: LinkGraph | None = None
+        self._begin(settings)
+
+    def restart(self, settings: Settings, *, warn: Warn | None = None,
+                progress: Progress | None = None) -> None:
+        """The next build of the same session (``mkdocs serve``): the previous build's
+        snippets are stopped, its index and graph stay readable as ``previous_*``."""
+        self.close(cancel=True)
+        if self.graph is not None:
+            self.previous_index, self.previous_graph = self.context.index, self.graph
+        self._warn_host = warn or self._warn_host
+        self._progress = progress or self._progress
+        self._begin(settings)
+
+    def _begin(self, settings: Settings) -> None:
+        """Per-build state; nothing of the previous build's state survives here."""
         self.settings = settings
         self.docs_dir = settings.docs_dir.resolve()
         self.config_dir = settings.config_dir.resolve()
@@ -149,8 +172,6 @@ class BuildSession:
         # Snippets belong to the vault: building someone else's vault must not run ours.
         self.snippets_dir = (settings.snippets_dir or self.vault_root / "snippets").resolve()
         self.slugify = settings.slugify
-        self._warn_host = warn
-        self._progress = progress
         self.context = RenderContext(VaultIndex())
         self.graph: LinkGraph | None = None
         self.problems: list[Problem] = []
