@@ -11,6 +11,18 @@ text / data / bss / heap / mmap / stack 영역을 실제 주소로 찾고, 힙�
 # pattern = 'text: .* perms=(\S+)'
 # all = '== "r-xp"'
 # [[expect]]
+# name = "None(정적 C 변수 _Py_NoneStruct)은 파일에 매핑된 쓰기 가능한 데이터 영역(rw-p)에 있다"
+# pattern = 'data: .* file-backed=(\w+) perms=rw-p'
+# all = '== "True"'
+# [[expect]]
+# name = "libpython(또는 실행 파일)의 데이터 영역 바로 뒤에 이름 없는 rw-p 영역(bss)이 붙어 있다"
+# pattern = 'bss : 0x[0-9a-f]+-0x[0-9a-f]+ (\S+) rw-p'
+# all = '== "anon"'
+# [[expect]]
+# name = "32 MiB bytearray의 버퍼는 32 MiB 이상인 익명 매핑 안에 있다 (malloc이 따로 mmap)"
+# pattern = 'mmap: bytearray\(32 MiB\) buffer in anon mapping of (\d+) KiB'
+# all = ">= 32768"
+# [[expect]]
 # name = "malloc 을 많이 하면 [heap] 의 끝 주소가 커진다 (위로 자란다)"
 # pattern = 'heap end moved by \+(\d+) KiB'
 # all = "> 0"
@@ -67,13 +79,16 @@ if __name__ == "__main__":
     print(f"text: Py_IncRef={fn_addr:#x} in {os.path.basename(m.path)} perms={m.perms}")
     # data: 초기값이 있는 전역 C 객체 (None 은 _Py_NoneStruct 라는 정적 변수)
     m = _maps.find(id(None), maps)
-    print(f"data: id(None)={id(None):#x} in {os.path.basename(m.path)} perms={m.perms} (정적 객체)")
+    print(
+        f"data: id(None)={id(None):#x} in {os.path.basename(m.path) or '(익명)'} "
+        f"file-backed={not m.anonymous and not m.path.startswith('[')} perms={m.perms} (정적 객체)"
+    )
     # bss: 라이브러리 data 바로 뒤의 이름 없는 rw-p 매핑 (0 으로 초기화된 전역 변수 자리)
     for i, mm in enumerate(maps[:-1]):
         nxt = maps[i + 1]
         ours = "libpython" in mm.path or os.path.realpath(mm.path or "/") == exe
         if ours and mm.perms == "rw-p" and nxt.anonymous and nxt.start == mm.end:
-            print(f"bss : {nxt.start:#x}-{nxt.end:#x} 익명 rw-p, {os.path.basename(mm.path)} data 바로 뒤")
+            print(f"bss : {nxt.start:#x}-{nxt.end:#x} anon rw-p, {os.path.basename(mm.path)} data 바로 뒤")
             break
 
     # heap: brk 로 늘어나는 [heap]
@@ -95,7 +110,8 @@ if __name__ == "__main__":
     big = bytearray(32 * 1024 * 1024)
     buf = (ctypes.c_char * len(big)).from_buffer(big)
     m_buf = _maps.find(ctypes.addressof(buf))
-    print(f"mmap: bytearray(32 MiB) buffer in {m_buf.label} size={_maps.kib(m_buf.size)}")
+    kind = "anon" if m_buf.anonymous else m_buf.label
+    print(f"mmap: bytearray(32 MiB) buffer in {kind} mapping of {m_buf.size // 1024} KiB")
     del buf
 
     # stack: 아래로 자란다

@@ -17,8 +17,17 @@
 # name = "공유 리스트에는 모든 스레드가 넣은 값이 모여 있다"
 # pattern = 'shared list len=(\d+)'
 # all = "== 4"
+# [[expect]]
+# name = "리눅스에서 메인 스레드의 TID는 PID와 같다"
+# pattern = 'main thread TID == PID: (\w+)'
+# all = '== "True"'
+# [[expect]]
+# name = "새 스레드의 TID는 PID와 다르다"
+# pattern = 'worker TIDs differ from PID: (\w+)'
+# all = '== "True"'
 # ///
 import os
+import sys
 import threading
 
 shared: list[str] = []  # 모든 스레드가 보는 단 하나의 리스트
@@ -42,7 +51,10 @@ def work(name: str) -> None:
 
 
 if __name__ == "__main__":
-    print(f"main  : pid={os.getpid()} native_id(main)={threading.get_native_id()}")
+    main_tid = threading.get_native_id()
+    print(f"main  : pid={os.getpid()} native_id(main)={main_tid}")
+    if sys.platform.startswith("linux"):  # 다른 OS 에서는 스레드 ID 체계가 다르다
+        print(f"main thread TID == PID: {main_tid == os.getpid()}")
     threads = [threading.Thread(target=work, args=(f"T{i}",)) for i in range(4)]
     for t in threads:
         t.start()
@@ -51,6 +63,9 @@ if __name__ == "__main__":
     for line in sorted(reports):
         print(line)
     print(f"shared list len={len(shared)} -> {sorted(shared)}")
+    tids = {int(r.split("native_id=")[1].split()[0]) for r in reports}
+    if sys.platform.startswith("linux"):
+        print(f"worker TIDs differ from PID: {os.getpid() not in tids}")
     print(f"main 의 local.name 있음? {hasattr(local, 'name')}")
     assert not hasattr(local, "name"), "메인 스레드의 local 에는 아무도 값을 넣지 않았다"
     assert len({r.split("id(shared)=")[1].split()[0] for r in reports}) == 1
