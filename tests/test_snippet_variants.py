@@ -1,0 +1,185 @@
+"""Each snippet's claims can fail: a broken variant of the real snippet must fail the named claim.
+
+A variant is the real snippet with a few source substitutions (each must match, so a
+variant never silently stops applying) and, optionally, a shell line run before the
+interpreter (``ulimit``, an environment switch): the runner pins the environment, so
+switches go through a small wrapper script passed as the snippet interpreter.
+``tests/test_snippet_claims.py`` shows the unmodified snippets pass; this file shows the
+same checks reject a world where the claim is false.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from obsidian_kb.snippets import SnippetRunner
+
+SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A snippet changed so that one claim is false, and the claim that must notice."""
+
+    snippet: str
+    breaks: str  # what the change makes untrue, in words
+    claim: str  # a substring of the claim name (``name = ...`` in the snippet header)
+    replace: tuple[tuple[str, str], ...] = ()
+    shell: str = ""  # run by the wrapper before exec'ing the interpreter
+
+
+FEWER_RUNS = ("# repeat = 15", "# repeat = 3")
+# Busy for {0} seconds of *this thread's* CPU time: holds the GIL, so threads cannot overlap it.
+SPIN = "t_end = time.thread_time() + {0}\n{1}while time.thread_time() < t_end:\n{1}    pass"
+
+VARIANTS = [
+    Variant("tpe_shared_list.py", "no shutdown(wait=True): the list is read while tasks still run",
+            "result()를 한 번도 부르지 않아도",
+            (("    with pool:  # 블록을 나갈 때 pool.shutdown(wait=True)",
+              "    if True:  # shutdown 없음"),)),
+    Variant("race_counter.py", "a call between read and write of the bare counter", "맨 counter += 1",
+            (FEWER_RUNS, ("        counter += 1\n", "        counter = identity(counter) + 1\n"))),
+    Variant("race_counter.py", "no call between read and write", "함수 호출만 끼어도",
+            (FEWER_RUNS, ("current = identity(current)  #", "current = current  #"))),
+    Variant("race_counter.py", "the 'locked' version without its lock", "락이 있으면 손실이 없다",
+            (FEWER_RUNS, ("        with lock:  # 읽기-쓰기 전체를", "        if True:  # 읽기-쓰기 전체를"))),
+    Variant("gc_refcount_cycles.py", "no cycle: del alone frees both nodes", "순환을 회수하고",
+            (("a.other, b.other = b, a  # a <-> b 순환", "pass"),)),
+    Variant("gc_refcount_cycles.py", "the opposite version story for immortal None", "불멸 객체",
+            (("immortal = sys.version_info >= (3, 12)", "immortal = sys.version_info < (3, 12)"),)),
+    Variant("thread_stack_maps.py", "every thread reported on the first thread's stack", "자기만의 스택 매핑",
+            (("                sps[t.name] = sp\n",
+              "                sps[t.name] = _maps.thread_stack_pointer(threads[0].native_id) or sp\n"),)),
+    Variant("thread_ids.py", "the main thread's Python ident instead of its kernel TID", "TID는 PID와 같다",
+            (("main_tid = threading.get_native_id()", "main_tid = threading.get_ident()"),)),
+    Variant("memory_layout_maps.py", "a pymalloc object instead of the static None", "None(정적 C 변수",
+            (("m = _maps.find(id(None), maps)", "m = _maps.find(id(object()), maps)"),)),
+    Variant("memory_layout_maps.py", "a 64 KiB buffer, below glibc's mmap threshold", "32 MiB bytearray",
+            (("big = bytearray(32 * 1024 * 1024)", "big = bytearray(64 * 1024)"),)),
+    Variant("process_memory_isolation.py", "a thread instead of a child process",
+            "부모의 리스트 길이는 그대로",
+            (("import multiprocessing as mp\n", "import multiprocessing as mp\nimport threading\n"),
+             ("    p = ctx.Process(target=child, args=(child_conn,))\n",
+              "    p = threading.Thread(target=child, args=(child_conn,))\n    p.exitcode = 0\n"))),
+    Variant("pymalloc_arenas.py", "73-byte bytes objects (80-byte class) instead of floats",
+            "32바이트 크기 등급",
+            (("keep[i] = float(i)", "keep[i] = bytes(40)"),)),
+    Variant("pymalloc_arenas.py", "bytes objects instead of floats: tracemalloc sees another request size",
+            "tracemalloc은 요청한 크기", (("keep[i] = float(i)", "keep[i] = bytes(40)"),)),
+    Variant("heap_where_objects_live.py", "PYTHONMALLOC=malloc: small objects come from glibc's [heap]",
+            "작은 객체", shell="export PYTHONMALLOC=malloc"),
+    Variant("thread_stack_size.py",
+            "threads measured one after another under ulimit -s 4096 (stack cache reuse)",
+            "stack_size(1 MiB)로 띄운",
+            (("default, custom = stack_mappings([0, 1 * MiB])",
+              "default, custom = stack_mappings([0])[0], stack_mappings([1 * MiB])[0]"),),
+            shell="ulimit -s 4096"),
+    Variant("pickle_lambda.py", "the opposite version story for nested functions", "중첩 함수",
+            (("expected = pickle.PicklingError if sys.version_info >= (3, 14) else AttributeError",
+              "expected = AttributeError if sys.version_info >= (3, 14) else pickle.PicklingError"),)),
+    Variant("gil_cpu_vs_io.py", "the 'sleeping' threads spin and hold the GIL", "잠자는 스레드 4개는",
+            (("        time.sleep(SLEEP_SECONDS)\n",
+              "        " + SPIN.format("SLEEP_SECONDS", "        ") + "\n"),)),
+    Variant("gil_cpu_vs_io.py", "the threads do a quarter of the work, as if they ran faster",
+            "순차 실행보다 빠르지 않다",
+            (("cpu.append(cpu_work())", "cpu.append(cpu_work(LOOPS // 4))"),)),
+    Variant("executor_compare.py", "the I/O tasks spin and hold the GIL", "I/O 대기 작업 4개를",
+            (("    time.sleep(seconds)  #", "    " + SPIN.format("seconds", "    ") + "  #"),)),
+]
+
+
+def _wrapper(tmp: Path, shell: str) -> str | None:
+    """A tiny interpreter wrapper that runs ``shell`` first (the runner pins the environment)."""
+    if not shell:
+        return None
+    script = tmp / "python-variant"
+    script.write_text(f"#!/bin/sh\n{shell}\nexec {shlex.quote(sys.executable)} \"$@\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def _run_variant(tmp: Path, variant: Variant):
+    folder = tmp / "snippets"
+    folder.mkdir()
+    for helper in SNIPPETS.glob("_*.py"):
+        shutil.copy(helper, folder / helper.name)
+    source = (SNIPPETS / variant.snippet).read_text(encoding="utf-8")
+    for old, new in variant.replace:
+        assert old in source, f"{variant.snippet}: the variant no longer applies: {old!r} is gone"
+        source = source.replace(old, new)
+    target = folder / variant.snippet
+    target.write_text(source, encoding="utf-8")
+    python = _wrapper(tmp, variant.shell)
+    with SnippetRunner(folder, tmp / "cache", fresh=True, jobs=1, python=python) as runner:
+        return runner.report(target)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the variants use /proc and fork")
+@pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v.snippet}:{v.breaks}" for v in VARIANTS])
+def test_broken_variant_fails_its_claim(variant: Variant, tmp_path: Path) -> None:
+    report = _run_variant(tmp_path, variant)
+    named = [c for c in report.claims if variant.claim in c.name]
+    assert named, f"no claim named like {variant.claim!r} in {variant.snippet}"
+    assert any(not c.passed for c in named), (
+        f"{variant.snippet} with '{variant.breaks}' still passes "
+        + "; ".join(f"{c.name}: {c.detail}" for c in named)
+    )
+
+
+def _mimalloc_python() -> str | None:
+    """A 3.13+ interpreter that accepts PYTHONMALLOC=mimalloc (KB_MIMALLOC_PYTHON names one)."""
+    names = [os.environ.get("KB_MIMALLOC_PYTHON", ""), sys.executable, "python3.14", "python3.13"]
+    for name in filter(None, names):
+        path = shutil.which(name)
+        if path is None:
+            continue
+        probe = subprocess.run([path, "-c", "import sys; assert sys.version_info >= (3, 13)"],
+                               env={**os.environ, "PYTHONMALLOC": "mimalloc"}, capture_output=True)
+        if probe.returncode == 0:
+            return path
+    return None
+
+
+@pytest.mark.parametrize("name", ["pymalloc_arenas.py", "heap_where_objects_live.py"])
+def test_heap_snippets_hold_under_mimalloc(name: str, tmp_path: Path) -> None:
+    python = _mimalloc_python()
+    if python is None:
+        pytest.skip("no Python 3.13+ here to run with PYTHONMALLOC=mimalloc (set KB_MIMALLOC_PYTHON)")
+    wrapper = tmp_path / "python-mimalloc"
+    wrapper.write_text(f"#!/bin/sh\nexport PYTHONMALLOC=mimalloc\nexec {shlex.quote(python)} \"$@\"\n",
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    with SnippetRunner(SNIPPETS, tmp_path / "cache", fresh=True, jobs=1, python=str(wrapper)) as runner:
+        report = runner.report(SNIPPETS / name)
+    failed = "\n".join(f"✘ {c.name}: {c.detail}" for c in report.claims if not c.passed)
+    assert report.ok, f"{name} under mimalloc:\n" + "\n".join(map(str, report.problems)) + failed
+    assert "mimalloc" in report.runs[0].stdout
+
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "노트북으로 보는 프로세스.ipynb"
+
+
+def _first_code_cell() -> str:
+    import json
+
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    return "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["as written", "kernel reported as its own parent"])
+def test_notebook_pid_check_can_fail(broken: bool) -> None:
+    """The notebook's first cell asserts the kernel is a child of its parent; a variant must fail it."""
+    source = _first_code_cell()
+    old = "kernel, parent = os.getpid(), os.getppid()"
+    assert old in source
+    if broken:
+        source = source.replace(old, "kernel, parent = os.getppid(), os.getppid()")
+    done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=60)
+    assert (done.returncode != 0) == broken, done.stdout + done.stderr
