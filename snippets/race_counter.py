@@ -10,7 +10,7 @@
 # /// kb
 # repeat = 15
 # [[expect]]
-# name = "GIL 빌드의 CPython 3.11에서 맨 counter += 1 은 한 번도 손실되지 않는다 (구현의 성질, 언어의 약속이 아님)"
+# name = "GIL 빌드의 CPython에서 맨 counter += 1은 한 번도 손실되지 않는다 (구현의 성질이지 언어의 약속이 아니다)"
 # pattern = 'bare counter \+= 1: expected=\d+ lost=(\d+)'
 # all = "== 0"
 # [[expect]]
