@@ -8,7 +8,7 @@
 
 # /// kb
 # [[expect]]
-# name = "참조를 하나 더 만들면 refcount 가 정확히 1 늘어난다"
+# name = "참조를 하나 더 만들면 refcount가 정확히 1 늘어난다"
 # pattern = 'refcount delta after one more reference=(\d+)'
 # all = "== 1"
 # [[expect]]

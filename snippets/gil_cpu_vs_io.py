@@ -10,7 +10,7 @@
 # timeout = 90
 # alone = true
 # [[expect]]
-# name = "sleep 으로 기다리는 스레드 4개는 순차 시간의 절반도 안 걸린다 (자는 동안 GIL 을 놓는다)"
+# name = "sleep으로 기다리는 스레드 4개는 순차 시간의 절반도 안 걸린다 (자는 동안 GIL을 놓는다)"
 # pattern = 'sleep threads/serial=([\d.]+)'
 # all = "< 0.5"
 # [[expect]]

@@ -2,7 +2,7 @@
 
 # /// kb
 # [[expect]]
-# name = "파이프 양 끝의 PID 는 서로 다르다"
+# name = "파이프 양 끝의 PID는 서로 다르다"
 # pattern = 'end pid=(\d+)'
 # distinct = true
 # [[expect]]

@@ -2,7 +2,7 @@
 
 # /// kb
 # [[expect]]
-# name = "생산자 프로세스 3개의 PID 는 모두 다르다"
+# name = "생산자 프로세스 3개의 PID는 모두 다르다"
 # pattern = 'producer pid=(\d+)'
 # distinct = true
 # [[expect]]

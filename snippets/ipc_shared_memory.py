@@ -6,7 +6,7 @@
 
 # /// kb
 # [[expect]]
-# name = "공유 메모리를 쓰는 두 프로세스의 PID 는 다르다"
+# name = "공유 메모리를 쓰는 두 프로세스의 PID는 다르다"
 # pattern = 'pid=(\d+)'
 # distinct = true
 # [[expect]]

@@ -5,7 +5,7 @@
 
 # /// kb
 # [[expect]]
-# name = "소켓 양 끝의 PID 는 서로 다르다"
+# name = "소켓 양 끝의 PID는 서로 다르다"
 # pattern = 'side pid=(\d+)'
 # distinct = true
 # [[expect]]

@@ -6,11 +6,11 @@
 
 # /// kb
 # [[expect]]
-# name = "compare_to 의 1위 줄이 누수가 일어나는 바로 그 줄이다"
+# name = "compare_to의 1위 줄이 누수가 일어나는 바로 그 줄이다"
 # pattern = 'top line is the leaking line: (\w+)'
 # all = '== "True"'
 # [[expect]]
-# name = "누수 버전은 요청 2만 번에 수 MiB 가 늘어난다"
+# name = "누수 버전은 요청 2만 번에 수 MiB가 늘어난다"
 # pattern = 'leaky: \+(\d+) KiB'
 # all = "> 2000"
 # [[expect]]

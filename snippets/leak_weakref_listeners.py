@@ -10,7 +10,7 @@
 # pattern = 'strong: alive after close=(\d+)'
 # all = "== 1000"
 # [[expect]]
-# name = "WeakMethod 로 등록하면 모두 회수된다"
+# name = "WeakMethod로 등록하면 모두 회수된다"
 # pattern = 'weak: alive after close=(\d+)'
 # all = "== 0"
 # ///

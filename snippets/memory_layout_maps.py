@@ -23,11 +23,11 @@ text / data / bss / heap / mmap / stack 영역을 실제 주소로 찾고, 힙�
 # pattern = 'mmap: bytearray\(32 MiB\) buffer in anon mapping of (\d+) KiB'
 # all = ">= 32768"
 # [[expect]]
-# name = "malloc 을 많이 하면 [heap] 의 끝 주소가 커진다 (위로 자란다)"
+# name = "malloc을 많이 하면 [heap]의 끝 주소가 커진다 (위로 자란다)"
 # pattern = 'heap end moved by \+(\d+) KiB'
 # all = "> 0"
 # [[expect]]
-# name = "C 스택을 깊이 쓰면 [stack] 의 시작 주소가 작아진다 (아래로 자란다)"
+# name = "C 스택을 깊이 쓰면 [stack]의 시작 주소가 작아진다 (아래로 자란다)"
 # pattern = 'stack start moved by -(\d+) KiB'
 # all = "> 0"
 # ///

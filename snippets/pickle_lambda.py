@@ -7,7 +7,7 @@ AttributeError("Can't pickle local object ...") 다 (3.14 부터 PicklingError �
 
 # /// kb
 # [[expect]]
-# name = "프로세스 풀에 lambda 를 넘기면 pickle 오류가 난다"
+# name = "프로세스 풀에 lambda를 넘기면 pickle 오류가 난다"
 # pattern = 'process pool \+ lambda -> (\w+)'
 # all = '== "PicklingError"'
 # [[expect]]
@@ -19,7 +19,7 @@ AttributeError("Can't pickle local object ...") 다 (3.14 부터 PicklingError �
 # pattern = 'process pool \+ def -> result=(\d+)'
 # all = "== 49"
 # [[expect]]
-# name = "스레드 풀은 lambda 도 받는다"
+# name = "스레드 풀은 lambda도 받는다"
 # pattern = 'thread pool \+ lambda -> result=(\d+)'
 # all = "== 49"
 # ///

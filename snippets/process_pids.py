@@ -6,7 +6,7 @@
 
 # /// kb
 # [[expect]]
-# name = "워커 프로세스의 PID 는 서로 모두 다르다"
+# name = "워커 프로세스의 PID는 서로 모두 다르다"
 # pattern = 'worker pid=(\d+)'
 # distinct = true
 # [[expect]]

@@ -7,7 +7,7 @@ counter 를 읽는 명령과 쓰는 명령 사이에 그런 지점이 있는지 
 
 # /// kb
 # [[expect]]
-# name = "counter += 1 은 읽기와 쓰기 사이에 호출/점프가 없다"
+# name = "counter += 1은 읽기와 쓰기 사이에 호출/점프가 없다"
 # pattern = 'bare: switch points between load and store=(\d+)'
 # all = "== 0"
 # [[expect]]

@@ -8,7 +8,7 @@
 
 # /// kb
 # [[expect]]
-# name = "파이썬 재귀 5만 단계에도 [stack] 은 256 KiB 넘게 자라지 않는다"
+# name = "파이썬 재귀 5만 단계에도 [stack]은 256 KiB 넘게 자라지 않는다"
 # pattern = 'python recursion 50000: \[stack\] grew by (\d+) KiB'
 # all = "< 256"
 # [[expect]]

@@ -6,7 +6,7 @@
 
 # /// kb
 # [[expect]]
-# name = "RecursionError 가 나기 전 도달한 깊이는 한도보다 작고, 한도에 가깝다 (50 이내)"
+# name = "RecursionError가 나기 전 도달한 깊이는 한도보다 작고, 한도에 가깝다 (50 이내)"
 # pattern = 'gap to limit=(\d+)'
 # all = "<= 50"
 # [[expect]]

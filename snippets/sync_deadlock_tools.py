@@ -19,7 +19,7 @@
 # all = "== 2"
 # [[expect]]
 # name = "같은 스레드가 Lock을 다시 잡으려 하면 얻지 못한다"
-# pattern = 'Lock re-acquired by the same thread: (\w+)'
+# pattern = 'plain Lock re-acquired by the same thread: (\w+)'
 # all = '== "False"'
 # [[expect]]
 # name = "RLock은 같은 스레드가 다시 잡을 수 있다"
@@ -72,7 +72,7 @@ if __name__ == "__main__":
     lock, rlock = threading.Lock(), threading.RLock()
     with lock:
         again = lock.acquire(timeout=0.1)
-    print(f"Lock re-acquired by the same thread: {again}")
+    print(f"plain Lock re-acquired by the same thread: {again}")
     with rlock:
         again = rlock.acquire(timeout=0.1)
         if again:

@@ -6,7 +6,7 @@
 
 # /// kb
 # [[expect]]
-# name = "excepthook 이 예외를 받았다"
+# name = "excepthook이 예외를 받았다"
 # pattern = 'excepthook got: (\w+)'
 # all = '== "ZeroDivisionError"'
 # [[expect]]

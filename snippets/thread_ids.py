@@ -6,11 +6,11 @@
 
 # /// kb
 # [[expect]]
-# name = "모든 스레드가 같은 PID 를 보고한다"
+# name = "모든 스레드가 같은 PID를 보고한다"
 # pattern = 'thread pid=(\d+)'
 # same = true
 # [[expect]]
-# name = "네이티브 스레드 ID 는 스레드마다 다르다"
+# name = "네이티브 스레드 ID는 스레드마다 다르다"
 # pattern = 'native_id=(\d+)'
 # distinct = true
 # [[expect]]

@@ -7,7 +7,7 @@ finally 블록도 atexit 도 돌지 않고 종료 코드 3 으로 끝난다. 그
 # /// kb
 # exit = 3
 # [[expect]]
-# name = "os._exit 를 부른 스레드와 메인 스레드는 같은 프로세스(PID)다"
+# name = "os._exit를 부른 스레드와 메인 스레드는 같은 프로세스(PID)다"
 # pattern = 'pid=(\d+)'
 # same = true
 # ///
