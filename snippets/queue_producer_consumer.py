@@ -58,7 +58,8 @@ def consumer(name: str) -> None:
 
 
 if __name__ == "__main__":
-    consumers = [threading.Thread(target=consumer, args=(f"C{i}",)) for i in range(CONSUMERS)]
+    # daemon: 센티널을 빠뜨린 소비자가 있어도 이 데모가 영원히 멈추지는 않게 (검사가 대신 실패한다)
+    consumers = [threading.Thread(target=consumer, args=(f"C{i}",), daemon=True) for i in range(CONSUMERS)]
     producers = [threading.Thread(target=producer, args=(f"P{i}",)) for i in range(PRODUCERS)]
     for t in consumers + producers:
         t.start()
@@ -69,7 +70,7 @@ if __name__ == "__main__":
     q.join()  # 넣은 것(센티널 포함)이 모두 task_done 될 때까지
     print(f"unfinished after join={q.unfinished_tasks}")
     for t in consumers:
-        t.join()
+        t.join(timeout=5)
     print(f"processed={len(done)} unique={len({item for item, _ in done})}")
     per = {c: sum(1 for _, who in done if who == c) for c in sorted({w for _, w in done})}
     print(f"per consumer: {per}")
