@@ -95,6 +95,12 @@ VARIANTS = [
             (("    time.sleep(seconds)  #", "    " + SPIN.format("seconds", "    ") + "  #"),)),
     Variant("ipc_pipe.py", "the child reports its parent's PID", "파이프 양 끝의 PID",
             (('"?", "pid": os.getpid()})', '"?", "pid": os.getppid()})'),)),
+    Variant("process_pids.py", "every worker reports its parent's PID as its own", "워커 프로세스의 PID는",
+            (("queue.put((idx, os.getpid(), os.getppid()))",
+              "queue.put((idx, os.getppid(), os.getppid()))"),)),
+    Variant("ipc_shared_memory.py", "the child writes into a private buffer, not the shared block",
+            "자식이 쓴 바이트를 부모가",
+            (("    shm.buf[: len(payload)] = payload", "    bytearray(64)[: len(payload)] = payload"),)),
     Variant("ipc_queue.py", "every producer reports the same PID", "생산자 프로세스 3개의 PID",
             (("q.put((n, i, os.getpid()))", "q.put((n, i, 0))"),)),
     Variant("ipc_socketpair.py", "the child echoes without upper-casing", "대문자로 바꿔",
@@ -241,3 +247,9 @@ def test_notebook_pid_check_can_fail(broken: bool) -> None:
         source = source.replace(old, "kernel, parent = os.getppid(), os.getppid()")
     done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=60)
     assert (done.returncode != 0) == broken, done.stdout + done.stderr
+
+
+def test_every_snippet_has_a_broken_variant() -> None:
+    """A new snippet needs a variant here too: a claim nobody has seen fail is not yet a check."""
+    programs = {p.name for p in SNIPPETS.glob("*.py") if not p.name.startswith("_")}
+    assert sorted(programs - {v.snippet for v in VARIANTS}) == []
