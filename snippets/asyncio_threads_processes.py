@@ -1,9 +1,9 @@
 """같은 두 가지 일을 asyncio, 스레드, 프로세스로 돌려 비교한다.
 
-- 기다리는 일: 0.1초 대기 10개. asyncio 는 asyncio.sleep 을 await 하고, 스레드와 프로세스는 time.sleep.
+- 기다리는 일: 0.1초 대기 10개. asyncio는 asyncio.sleep을 await 하고, 스레드와 프로세스는 time.sleep.
 - 계산하는 일: 순수 파이썬 반복문 2개.
 - 실수 하나: 코루틴 안에서 asyncio.sleep 대신 time.sleep(블로킹 호출)을 부르면 이벤트 루프 전체가 멈춘다.
-비율은 같은 실행에서 잰 순차 시간 대비다. asyncio 는 스레드 하나에서 도는 협력적 멀티태스킹이다:
+비율은 같은 실행에서 잰 순차 시간 대비다. asyncio는 스레드 하나에서 도는 협력적 멀티태스킹이다:
 await 하는 곳에서만 다른 코루틴으로 넘어간다.
 """
 
@@ -63,7 +63,7 @@ async def wrong_wait(seconds: float) -> None:
 
 
 async def async_cpu() -> None:
-    cpu()  # await 가 없으니 끝날 때까지 다른 코루틴으로 넘어가지 않는다
+    cpu()  # await가 없으니 끝날 때까지 다른 코루틴으로 넘어가지 않는다
 
 
 def timed(fn) -> float:

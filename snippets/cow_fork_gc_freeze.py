@@ -1,11 +1,11 @@
 """fork 뒤의 copy-on-write: 파이썬은 객체를 '읽기만 해도' 공유 페이지를 더럽힌다 (리눅스 전용).
 
-부모가 리스트 30만 개(GC 가 추적하는 컨테이너)를 만든 뒤 fork 한다. 자식은 처음에 부모와 같은 물리
+부모가 리스트 30만 개(GC가 추적하는 컨테이너)를 만든 뒤 fork 한다. 자식은 처음에 부모와 같은 물리
 페이지를 함께 쓰다가, 어떤 페이지에 쓰는 순간 그 페이지만 자기 것으로 복사한다. 자식의 '자기만의 더러운
-페이지'(smaps_rollup 의 Private_Dirty)가 얼마나 느는지 잰다.
+페이지'(smaps_rollup의 Private_Dirty)가 얼마나 느는지 잰다.
   read      : for x in data: pass  -> 참조 카운트를 올렸다 내리며 객체 머리(header)에 쓴다
   gc        : gc.collect()         -> 추적 중인 모든 컨테이너의 GC 머리에 쓴다
-  gc+freeze : 부모가 fork 전에 gc.freeze() -> 그 객체들은 영구 세대로 옮겨져 자식의 GC 가 건드리지 않는다
+  gc+freeze : 부모가 fork 전에 gc.freeze() -> 그 객체들은 영구 세대로 옮겨져 자식의 GC가 건드리지 않는다
 마지막으로, 다른 스레드가 락을 쥔 순간 fork 하면 자식에서 그 락은 영원히 잠긴 채로 남는다는 것을 보인다.
 """
 
@@ -51,7 +51,7 @@ def child_growth(data, action: str, freeze: bool) -> float:
     """fork 한 자식에서 action 전후의 Private_Dirty 증가량(MiB)을 파이프로 받아 온다."""
     gc.collect()
     if freeze:
-        gc.freeze()  # 지금까지의 객체를 영구 세대로: 이후 GC 가 보지 않는다
+        gc.freeze()  # 지금까지의 객체를 영구 세대로: 이후 GC가 보지 않는다
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -99,9 +99,9 @@ def fork_while_thread_holds_lock() -> tuple[bool, bool]:
 
 if __name__ == "__main__":
     if not os.path.exists("/proc/self/smaps_rollup"):
-        print(f"이 데모는 리눅스의 /proc/self/smaps_rollup 이 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        print(f"이 데모는 리눅스의 /proc/self/smaps_rollup이 필요하다 (지금: {sys.platform}). 건너뛴다.")
         sys.exit(0)
-    data = [[i] for i in range(N)]  # GC 가 추적하는 작은 리스트 30만 개
+    data = [[i] for i in range(N)]  # GC가 추적하는 작은 리스트 30만 개
     print(f"python {sys.version.split()[0]}  objects={N:,} lists")
     read = child_growth(data, "read", freeze=False)
     plain = child_growth(data, "gc", freeze=False)

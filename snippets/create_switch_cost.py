@@ -36,7 +36,7 @@ def nothing() -> None:
 
 
 def per_item_ms(make, n: int) -> float:
-    """make() 가 돌려준 것을 start/join 하는 데 걸린 시간의 중앙값 (ms)."""
+    """make()가 돌려준 것을 start/join 하는 데 걸린 시간의 중앙값 (ms)."""
     times = []
     for _ in range(n):
         t0 = time.perf_counter()

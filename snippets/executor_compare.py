@@ -1,6 +1,6 @@
-"""ThreadPoolExecutor 와 ProcessPoolExecutor 를 CPU 작업과 I/O(대기) 작업에서 비교한다.
+"""ThreadPoolExecutor와 ProcessPoolExecutor를 CPU 작업과 I/O(대기) 작업에서 비교한다.
 
-이 빌드 기계에서 실제로 잰 벽시계 시간을 표로 출력하고, 막대그래프를 KB_FIGURES_DIR 에 저장한다.
+이 빌드 기계에서 실제로 잰 벽시계 시간을 표로 출력하고, 막대그래프를 KB_FIGURES_DIR에 저장한다.
 풀은 미리 띄워 두고 일을 맡기는 시간만 잰다. 풀을 띄우는 비용(특히 spawn/forkserver 의
 프로세스 시작 비용)은 따로 재서 함께 보여 준다.
 """
@@ -46,7 +46,7 @@ def cpu_task(n: int) -> int:
 
 
 def io_task(seconds: float) -> float:
-    time.sleep(seconds)  # 네트워크 응답을 기다리는 흉내: 자는 동안 GIL 을 놓는다
+    time.sleep(seconds)  # 네트워크 응답을 기다리는 흉내: 자는 동안 GIL을 놓는다
     return seconds
 
 
@@ -137,7 +137,7 @@ if __name__ == "__main__":
     try:
         import matplotlib
     except ImportError:
-        print("matplotlib 이 없어서 그림은 건너뛴다")
+        print("matplotlib이 없어서 그림은 건너뛴다")
         sys.exit(0)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -1,9 +1,9 @@
-"""CPython 의 메모리 회수는 두 단계다: 참조 카운팅(즉시)과 순환 참조를 찾는 GC(가끔).
+"""CPython의 메모리 회수는 두 단계다: 참조 카운팅(즉시)과 순환 참조를 찾는 GC(가끔).
 
-1) 참조가 하나 늘 때마다 sys.getrefcount 가 1 늘고, 마지막 참조가 사라지는 순간 객체가 회수된다
+1) 참조가 하나 늘 때마다 sys.getrefcount가 1 늘고, 마지막 참조가 사라지는 순간 객체가 회수된다
    (weakref.finalize 콜백이 del 직후 바로 불린다).
-2) 서로를 가리키는 순환 참조는 del 해도 카운트가 0 이 되지 않아 남아 있다가,
-   gc.collect() 가 돌 때 회수된다. gc.collect() 는 찾아낸 '도달 불가능한 객체 수' 를 돌려준다.
+2) 서로를 가리키는 순환 참조는 del 해도 카운트가 0이 되지 않아 남아 있다가,
+   gc.collect()가 돌 때 회수된다. gc.collect()는 찾아낸 '도달 불가능한 객체 수' 를 돌려준다.
 """
 
 # /// kb
@@ -44,7 +44,7 @@ class Node:
 
 
 if __name__ == "__main__":
-    gc.disable()  # 자동 GC 가 끼어들지 않게 해서 타이밍을 보여 준다
+    gc.disable()  # 자동 GC가 끼어들지 않게 해서 타이밍을 보여 준다
     print(f"gc.get_threshold() = {gc.get_threshold()}  gc.get_count() = {gc.get_count()}")
 
     obj = Node("a")
@@ -75,8 +75,8 @@ if __name__ == "__main__":
     gc.enable()
 
     n0 = sys.getrefcount(None)
-    refs = [None] * 1000  # None 을 가리키는 참조 1000개
+    refs = [None] * 1000  # None을 가리키는 참조 1000개
     delta = sys.getrefcount(None) - n0
-    immortal = sys.version_info >= (3, 12)  # PEP 683: 3.12 부터 None 은 불멸 객체
-    print(f"None 의 refcount = {n0}, 참조 1000개를 더 만든 뒤 변화 = {delta:+d} (immortal={immortal})")
+    immortal = sys.version_info >= (3, 12)  # PEP 683: 3.12 부터 None은 불멸 객체
+    print(f"None의 refcount = {n0}, 참조 1000개를 더 만든 뒤 변화 = {delta:+d} (immortal={immortal})")
     print(f"None refcount behaves as this version promises: {delta == (0 if immortal else len(refs))}")

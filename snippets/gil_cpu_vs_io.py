@@ -1,4 +1,4 @@
-"""GIL 때문에 CPU 를 쓰는 스레드는 빨라지지 않고, 프로세스는 빨라지며, 잠자는(I/O 대기) 스레드는 겹친다.
+"""GIL 때문에 CPU를 쓰는 스레드는 빨라지지 않고, 프로세스는 빨라지며, 잠자는(I/O 대기) 스레드는 겹친다.
 
 같은 일을 (1) 순서대로, (2) 스레드로, (3) 프로세스로 돌려 벽시계(wall) 시간을 잰다.
 세 방식을 한 라운드 안에서 연달아 재고 이것을 세 라운드 반복한다. 비율은 '같은 라운드' 의
@@ -46,7 +46,7 @@ ROUNDS = 3
 
 
 def cpu_work(n: int = LOOPS) -> float:
-    """순수 파이썬 반복문. 이 작업이 쓴 CPU 시간(초)을 돌려준다."""
+    """순수 파이썬 반복문.이 작업이 쓴 CPU 시간(초)을 돌려준다."""
     t0 = time.thread_time()
     total = 0
     for i in range(n):
@@ -162,18 +162,18 @@ if __name__ == "__main__":
     )
 
     if gil:
-        # GIL 이 있으면 CPU 일을 하는 스레드는 한 번에 하나만 바이트코드를 실행한다.
+        # GIL이 있으면 CPU 일을 하는 스레드는 한 번에 하나만 바이트코드를 실행한다.
         assert thread_ratio >= 0.8, "GIL 빌드에서 CPU 스레드가 빨라질 수는 없다 (중앙값)"
         assert thread_cores < 1.3, "GIL 빌드에서 CPU 스레드는 코어 하나 남짓만 쓴다"
         print("확인: GIL 빌드에서 CPU 스레드는 빨라지지 않고 (중앙값 >= 0.8) 어느 라운드에서도 코어 1.3개 미만을 쓴다")
     else:
-        print("free-threaded 빌드: CPU 스레드도 여러 코어를 쓸 수 있다 (위 cores used 를 보라)")
+        print("free-threaded 빌드: CPU 스레드도 여러 코어를 쓸 수 있다 (위 cores used를 보라)")
     # 순차 실행(코어 1개)을 하는 동안 다른 코어가 놀고 있지 않았다면, 다른 프로그램이 그 코어를
     # 쓰고 있었다는 뜻이다. 병렬 속도 향상은 그런 라운드로는 판단할 수 없으므로 빼고 본다.
     clean = [r for r in rounds if judgeable(r)]
     print(f"판단할 수 있는 라운드 (순차 실행 중 빈 코어 >= {need_idle:.1f}): {len(clean)}/{len(rounds)}")
     if usable >= 2 and not clean:
-        print("기계가 바빠서(다른 프로세스가 CPU 를 쓰는 중) 프로세스 속도 검사는 건너뛴다")
+        print("기계가 바빠서(다른 프로세스가 CPU를 쓰는 중) 프로세스 속도 검사는 건너뛴다")
     if usable >= 2 and clean:
         assert processes_win(), "코어가 2개 이상이면 프로세스가 더 빠르고 여러 코어를 써야 한다"
         print(

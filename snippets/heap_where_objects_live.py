@@ -1,12 +1,12 @@
-"""파이썬 객체가 실제로 어느 메모리 영역에 놓이는지 /proc/self/maps 로 확인한다 (리눅스 전용).
+"""파이썬 객체가 실제로 어느 메모리 영역에 놓이는지 /proc/self/maps로 확인한다 (리눅스 전용).
 
-CPython 에서 id(obj) 는 객체의 주소다. 그 주소를 담은 매핑을 찾아 보면
-  - 작은 객체(512 바이트 이하): pymalloc 의 arena = 이름 없는(익명) mmap 영역
+CPython에서 id(obj)는 객체의 주소다. 그 주소를 담은 매핑을 찾아 보면
+  - 작은 객체(512 바이트 이하): pymalloc의 arena = 이름 없는(익명) mmap 영역
   - 중간 크기 객체(512 바이트 초과 ~ 약 128 KiB): glibc malloc -> 보통 [heap] (brk 영역)
-  - 큰 객체(수 MiB): malloc 이 따로 mmap 한 익명 영역
-  - None, True, 작은 정수 같은 일부 객체: 실행 파일/libpython 의 데이터 영역(정적 객체)
-할당기가 mimalloc 이면 (PYTHONMALLOC=mimalloc, free-threaded 빌드) 크기와 상관없이 mimalloc 이
-mmap 으로 잡은 큰 익명 영역에서 나오므로, 중간 크기 객체도 [heap] 이 아니라 익명 매핑에 있다.
+  - 큰 객체(수 MiB): malloc이 따로 mmap 한 익명 영역
+  - None, True, 작은 정수 같은 일부 객체: 실행 파일/libpython의 데이터 영역(정적 객체)
+할당기가 mimalloc이면 (PYTHONMALLOC=mimalloc, free-threaded 빌드) 크기와 상관없이 mimalloc 이
+mmap으로 잡은 큰 익명 영역에서 나오므로, 중간 크기 객체도 [heap]이 아니라 익명 매핑에 있다.
 """
 
 # /// kb
@@ -41,7 +41,7 @@ def allocator_name() -> str:
         return _testinternalcapi.pymem_getallocatorsname().removesuffix("_debug")
     except (ImportError, AttributeError, RuntimeError):
         env = os.environ.get("PYTHONMALLOC", "")
-        return "malloc" if env.startswith("malloc") else "pymalloc"  # 3.12 이하에는 mimalloc 이 없다
+        return "malloc" if env.startswith("malloc") else "pymalloc"  # 3.12 이하에는 mimalloc이 없다
 
 
 def where(obj) -> tuple[str, _maps.Mapping | None]:
@@ -57,7 +57,7 @@ def where(obj) -> tuple[str, _maps.Mapping | None]:
 
 if __name__ == "__main__":
     if not _maps.available():
-        print(f"이 데모는 리눅스의 /proc/self/maps 가 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        print(f"이 데모는 리눅스의 /proc/self/maps가 필요하다 (지금: {sys.platform}). 건너뛴다.")
         sys.exit(0)
     allocator = allocator_name()
     print(f"python {sys.version.split()[0]}  allocator={allocator}")
@@ -77,8 +77,8 @@ if __name__ == "__main__":
         size = _maps.kib(m.size) if m else "?"
         print(f"{name:<20} -> {kind:<22} id={id(obj):#x}  mapping size={size}")
 
-    # 512 바이트를 넘는 요청: pymalloc 은 glibc malloc 에 넘기고(메인 스레드 -> [heap]),
-    # mimalloc 은 자기 영역(익명 mmap)에서 직접 준다.
+    # 512 바이트를 넘는 요청: pymalloc은 glibc malloc에 넘기고(메인 스레드 -> [heap]),
+    # mimalloc은 자기 영역(익명 mmap)에서 직접 준다.
     predicted = {"pymalloc": "[heap]", "mimalloc": "anon"}.get(allocator)
     medium = where(samples["medium bytes(1000)"])[0]
     print(f"allocator {allocator} predicts medium bytes(1000) in {predicted or '?'}; it is in {medium}")

@@ -1,9 +1,9 @@
-"""이 인터프리터가 free-threading 과 서브인터프리터에 대해 무엇을 할 수 있는지 보고하고, 되는 것만 돌려 본다.
+"""이 인터프리터가 free-threading과 서브인터프리터에 대해 무엇을 할 수 있는지 보고하고, 되는 것만 돌려 본다.
 
-- free-threaded 빌드 여부: sysconfig 의 Py_GIL_DISABLED (3.13+), 실행 중 GIL 상태: sys._is_gil_enabled() (3.13+)
-- concurrent.futures.InterpreterPoolExecutor 는 3.14 에서 생겼다.
-- 서브인터프리터는 오래전부터 C API 로 있었고, 파이썬에서는 비공개 모듈(_xxsubinterpreters, 3.13 부터는
-  _interpreters)로 만질 수 있다. 서브인터프리터마다 sys.modules 와 __main__ 이 따로다.
+- free-threaded 빌드 여부: sysconfig의 Py_GIL_DISABLED (3.13+), 실행 중 GIL 상태: sys._is_gil_enabled() (3.13+)
+- concurrent.futures.InterpreterPoolExecutor는 3.14에서 생겼다.
+- 서브인터프리터는 오래전부터 C API로 있었고, 파이썬에서는 비공개 모듈(_xxsubinterpreters, 3.13 부터는
+  _interpreters)로 만질 수 있다. 서브인터프리터마다 sys.modules와 __main__이 따로다.
 """
 
 # /// kb
@@ -31,7 +31,7 @@ if __name__ == "__main__":
     ft_build = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
     gil_now = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
     print(f"python {sys.version.split()[0]}  free-threaded build (Py_GIL_DISABLED)={ft_build}  GIL enabled now={gil_now}")
-    # free-threaded 빌드에서도 GIL 이 다시 켜질 수 있다 (PYTHON_GIL=1, 지원을 표시하지 않은 C 확장)
+    # free-threaded 빌드에서도 GIL이 다시 켜질 수 있다 (PYTHON_GIL=1, 지원을 표시하지 않은 C 확장)
     print(f"build and runtime agree: {gil_now if not ft_build else True}")
     has_pool = hasattr(concurrent.futures, "InterpreterPoolExecutor")
     print(f"InterpreterPoolExecutor available={has_pool}")

@@ -1,4 +1,4 @@
-"""multiprocessing.Pipe: 두 프로세스를 잇는 양방향 통로. 양쪽 끝에서 자기 PID 를 알린다."""
+"""multiprocessing.Pipe: 두 프로세스를 잇는 양방향 통로. 양쪽 끝에서 자기 PID를 알린다."""
 
 # /// kb
 # [[expect]]

@@ -1,4 +1,4 @@
-"""multiprocessing.Queue: 여러 생산자 프로세스가 한 소비자에게 보낸다. 보낸 쪽 PID 를 함께 싣는다."""
+"""multiprocessing.Queue: 여러 생산자 프로세스가 한 소비자에게 보낸다. 보낸 쪽 PID를 함께 싣는다."""
 
 # /// kb
 # [[expect]]

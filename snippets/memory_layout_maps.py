@@ -1,8 +1,8 @@
-"""살아 있는 파이썬 프로세스의 /proc/self/maps 로 교과서의 메모리 레이아웃 그림을 검증한다 (리눅스 전용).
+"""살아 있는 파이썬 프로세스의 /proc/self/maps로 교과서의 메모리 레이아웃 그림을 검증한다 (리눅스 전용).
 
 text / data / bss / heap / mmap / stack 영역을 실제 주소로 찾고, 힙은 위로, 스택은 아래로
 자라는지 보고, ASLR 때문에 새 프로세스마다 주소가 바뀌는지 확인한다.
-실제 주소로 그린 그림을 KB_FIGURES_DIR 에 memory_layout.png 로 저장한다.
+실제 주소로 그린 그림을 KB_FIGURES_DIR에 memory_layout.png로 저장한다.
 """
 
 # /// kb
@@ -67,7 +67,7 @@ CHILD = (
 
 if __name__ == "__main__":
     if not _maps.available():
-        print(f"이 데모는 리눅스의 /proc/self/maps 가 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        print(f"이 데모는 리눅스의 /proc/self/maps가 필요하다 (지금: {sys.platform}). 건너뛴다.")
         sys.exit(0)
     exe = os.path.realpath(sys.executable)
     maps = _maps.read_maps()
@@ -77,13 +77,13 @@ if __name__ == "__main__":
     fn_addr = ctypes.cast(ctypes.pythonapi.Py_IncRef, ctypes.c_void_p).value
     m = _maps.find(fn_addr, maps)
     print(f"text: Py_IncRef={fn_addr:#x} in {os.path.basename(m.path)} perms={m.perms}")
-    # data: 초기값이 있는 전역 C 객체 (None 은 _Py_NoneStruct 라는 정적 변수)
+    # data: 초기값이 있는 전역 C 객체 (None은 _Py_NoneStruct 라는 정적 변수)
     m = _maps.find(id(None), maps)
     print(
         f"data: id(None)={id(None):#x} in {os.path.basename(m.path) or '(익명)'} "
         f"file-backed={not m.anonymous and not m.path.startswith('[')} perms={m.perms} (정적 객체)"
     )
-    # bss: 라이브러리 data 바로 뒤의 이름 없는 rw-p 매핑 (0 으로 초기화된 전역 변수 자리)
+    # bss: 라이브러리 data 바로 뒤의 이름 없는 rw-p 매핑 (0으로 초기화된 전역 변수 자리)
     for i, mm in enumerate(maps[:-1]):
         nxt = maps[i + 1]
         ours = "libpython" in mm.path or os.path.realpath(mm.path or "/") == exe
@@ -91,13 +91,13 @@ if __name__ == "__main__":
             print(f"bss : {nxt.start:#x}-{nxt.end:#x} anon rw-p, {os.path.basename(mm.path)} data 바로 뒤")
             break
 
-    # heap: brk 로 늘어나는 [heap]
+    # heap: brk로 늘어나는 [heap]
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = [ctypes.c_size_t]
     libc.free.argtypes = [ctypes.c_void_p]
     heap0 = next(x for x in maps if x.path == "[heap]")
-    blocks = [libc.malloc(4000) for _ in range(2000)]  # 작은 malloc 은 brk 영역에서
+    blocks = [libc.malloc(4000) for _ in range(2000)]  # 작은 malloc은 brk 영역에서
     heap1 = next(x for x in _maps.read_maps() if x.path == "[heap]")
     print(f"heap: malloc(4000)={blocks[-1]:#x} in {_maps.find(blocks[-1]).label}")
     print(
@@ -146,13 +146,13 @@ if __name__ == "__main__":
     ]
     print(f"ASLR randomize_va_space={aslr}; two fresh processes' [stack]: {starts[0]} vs {starts[1]}")
     if aslr == "2":
-        assert starts[0] != starts[1], "ASLR 이 켜져 있으면 새 프로세스마다 스택 주소가 달라진다"
+        assert starts[0] != starts[1], "ASLR이 켜져 있으면 새 프로세스마다 스택 주소가 달라진다"
 
     # 그림: 실제 주소 순서대로 (서수 배치, 위가 높은 주소)
     try:
         import matplotlib
     except ImportError:
-        print("matplotlib 이 없어서 그림은 건너뛴다")
+        print("matplotlib이 없어서 그림은 건너뛴다")
         sys.exit(0)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

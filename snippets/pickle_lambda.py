@@ -1,8 +1,8 @@
-"""ProcessPoolExecutor 에 넘기는 함수와 인자는 pickle 로 직렬화되어 다른 프로세스로 간다.
+"""ProcessPoolExecutor에 넘기는 함수와 인자는 pickle로 직렬화되어 다른 프로세스로 간다.
 
-모듈 최상위에 정의한 함수는 '이름'으로 pickle 되므로 잘 가지만, lambda 는 이름으로 다시 찾을 수
-없어서 PicklingError 로 실패한다. 함수 안에 정의한 중첩 함수도 실패하지만, 3.11~3.13 에서는 예외 종류가
-AttributeError("Can't pickle local object ...") 다 (3.14 부터 PicklingError 로 바뀌었다). ThreadPoolExecutor 는 같은 프로세스 안이라 pickle 이 필요 없어 lambda 도 된다.
+모듈 최상위에 정의한 함수는 '이름'으로 pickle 되므로 잘 가지만, lambda는 이름으로 다시 찾을 수
+없어서 PicklingError로 실패한다. 함수 안에 정의한 중첩 함수도 실패하지만, 3.11~3.13 에서는 예외 종류가
+AttributeError("Can't pickle local object ...")다 (3.14 부터 PicklingError로 바뀌었다). ThreadPoolExecutor는 같은 프로세스 안이라 pickle이 필요 없어 lambda도 된다.
 """
 
 # /// kb
@@ -51,7 +51,7 @@ if __name__ == "__main__":
             print(f"  ({type(exc).__module__}.{type(exc).__qualname__}: {exc})")
             assert isinstance(exc, pickle.PicklingError)
         else:
-            raise AssertionError("lambda 가 pickle 될 리 없다")
+            raise AssertionError("lambda가 pickle 될 리 없다")
         try:
             pool.submit(make_nested(), 3).result()
         except Exception as exc:

@@ -1,9 +1,9 @@
 """자식 프로세스가 리스트를 바꿔도 부모의 리스트는 그대로라는 것을 보여 준다.
 
-fork 로 만든 자식은 부모 메모리를 copy-on-write 로 물려받는다: 처음에는 같은 물리 페이지를
-함께 보다가, 어느 한쪽이 쓰는 순간 그 페이지만 복사된다. spawn 은 새 인터프리터를 띄우고,
-forkserver 는 미리 띄운 서버 프로세스를 fork 한다. 어느 쪽이든 두 프로세스는 메모리를 공유하지 않는다.
-마지막으로 fork 를 직접 골라, 자식이 같은 주소(id)의 리스트를 보지만 내용은 따로라는 것을 확인한다.
+fork로 만든 자식은 부모 메모리를 copy-on-write로 물려받는다: 처음에는 같은 물리 페이지를
+함께 보다가, 어느 한쪽이 쓰는 순간 그 페이지만 복사된다. spawn은 새 인터프리터를 띄우고,
+forkserver는 미리 띄운 서버 프로세스를 fork 한다. 어느 쪽이든 두 프로세스는 메모리를 공유하지 않는다.
+마지막으로 fork를 직접 골라, 자식이 같은 주소(id)의 리스트를 보지만 내용은 따로라는 것을 확인한다.
 """
 
 # /// kb
@@ -56,7 +56,7 @@ if __name__ == "__main__":
     assert shared == [1, 2, 3], "자식의 변경이 부모에게 보이면 안 된다"
     assert code == 0
 
-    if sys.platform.startswith("linux"):  # fork 는 POSIX 전용이고 macOS 에서는 권하지 않는다
+    if sys.platform.startswith("linux"):  # fork는 POSIX 전용이고 macOS 에서는 권하지 않는다
         _, fork_len, fork_id, code = run_child(mp.get_context("fork"))
         print(f"fork: child id={fork_id:#x} parent id={id(shared):#x} child len={fork_len}")
         print(f"fork: same id() in child and parent: {fork_id == id(shared)}")

@@ -1,14 +1,14 @@
 """작은 객체를 많이 만들면 파이썬 할당기가 운영체제에서 메모리를 더 받아 온다.
 
-기본 빌드의 할당기는 pymalloc 이다: 512 바이트 이하 요청을 16 바이트 간격의 크기 등급(size class)
-블록으로 내주고, 블록은 pool(16 KiB) 에, pool 은 arena(1 MiB) 에 들어 있다 (3.10+ 64비트 빌드 기준).
-sys._debugmallocstats() 는 그 내부 통계를 C 의 stderr 로 찍는다. 그 출력을 얻으려고 같은 파이썬으로
+기본 빌드의 할당기는 pymalloc이다: 512 바이트 이하 요청을 16 바이트 간격의 크기 등급(size class)
+블록으로 내주고, 블록은 pool(16 KiB)에, pool은 arena(1 MiB)에 들어 있다 (3.10+ 64비트 빌드 기준).
+sys._debugmallocstats()는 그 내부 통계를 C의 stderr로 찍는다. 그 출력을 얻으려고 같은 파이썬으로
 작은 자식 프로세스를 돌리고, float 20만 개 전후를 비교한다.
 
-- float 하나가 '요청하는' 크기는 24 바이트(sys.getsizeof)지만, pymalloc 은 32 바이트 등급 블록을 준다.
-- tracemalloc 은 요청한 크기(24)를 센다. 크기 등급은 _debugmallocstats 의 표에서만 보인다.
-- PYTHONMALLOC=mimalloc (3.13+) 이나 free-threaded 빌드처럼 pymalloc 이 없으면 arena 통계 대신
-  mimalloc 의 'Bytes Reserved' 를 비교한다. 어느 할당기든 '받아 온 메모리가 는다' 는 검사는 같다.
+- float 하나가 '요청하는' 크기는 24 바이트(sys.getsizeof)지만, pymalloc은 32 바이트 등급 블록을 준다.
+- tracemalloc은 요청한 크기(24)를 센다. 크기 등급은 _debugmallocstats의 표에서만 보인다.
+- PYTHONMALLOC=mimalloc (3.13+) 이나 free-threaded 빌드처럼 pymalloc이 없으면 arena 통계 대신
+  mimalloc의 'Bytes Reserved' 를 비교한다. 어느 할당기든 '받아 온 메모리가 는다' 는 검사는 같다.
 """
 
 # /// kb
@@ -76,16 +76,16 @@ if __name__ == "__main__":
         print(f"arenas before={a0.group(1)} after={a1.group(1)} (+{grown})")
         print(f"reserved from the OS grew by {grown * arena_size // 1024} KiB")
         if sys.maxsize > 2**32:
-            assert arena_size == 1 << 20, "3.10+ 64비트 빌드의 arena 는 1 MiB 다"
+            assert arena_size == 1 << 20, "3.10+ 64비트 빌드의 arena는 1 MiB다"
         gained = used_blocks(after, 32) - used_blocks(before, 32)
         print(f"32-byte size class: blocks in use +{gained:,} for {N:,} floats")
         print(f"size class check (pymalloc): {N * 0.99 <= gained <= N * 1.01}")
     else:
         r0, r1 = MI_RESERVED.search(before), MI_RESERVED.search(after)
         assert r0 and r1, "pymalloc 통계도 mimalloc 통계도 아닌 출력이다"
-        print("allocator: mimalloc (pymalloc 이 없다: arena/pool/크기 등급 표가 나오지 않는다)")
+        print("allocator: mimalloc (pymalloc이 없다: arena/pool/크기 등급 표가 나오지 않는다)")
         print(f"reserved from the OS grew by {(int(r1.group(1)) - int(r0.group(1))) // 1024} KiB")
-        print("size class check (mimalloc): True  (mimalloc 은 자기 크기 등급을 쓰며 이 표를 찍지 않는다)")
+        print("size class check (mimalloc): True  (mimalloc은 자기 크기 등급을 쓰며 이 표를 찍지 않는다)")
 
     keep: list[float | None] = [None] * N
     tracemalloc.start()

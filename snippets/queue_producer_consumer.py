@@ -1,9 +1,9 @@
-"""queue.Queue 로 생산자 스레드와 소비자 스레드를 잇고, 소비자마다 센티널(sentinel) 하나로 끝낸다.
+"""queue.Queue로 생산자 스레드와 소비자 스레드를 잇고, 소비자마다 센티널(sentinel) 하나로 끝낸다.
 
 큐가 락과 조건 변수를 안에 갖고 있으므로 공유 리스트와 락을 직접 다룰 필요가 없다.
-- 생산자 2개가 작업 10개씩 넣는다. 다 넣은 뒤 메인 스레드가 소비자 수(3)만큼 센티널을 넣는다.
+- 생산자 2개가 작업 10개씩 넣는다.다 넣은 뒤 메인 스레드가 소비자 수(3)만큼 센티널을 넣는다.
 - 소비자는 센티널을 꺼내면 끝난다. 센티널이 소비자마다 하나씩이라 모두 빠짐없이 끝난다.
-- task_done()/join() 으로 '넣은 것이 모두 처리되었다' 를 기다린다.
+- task_done()/join()으로 '넣은 것이 모두 처리되었다' 를 기다린다.
 """
 
 # /// kb
@@ -31,7 +31,7 @@ import time
 PRODUCERS, CONSUMERS, ITEMS = 2, 3, 10
 STOP = object()  # 센티널: 어떤 작업과도 헷갈릴 수 없는 유일한 객체
 
-q: queue.Queue = queue.Queue(maxsize=4)  # 크기 제한: 생산자가 너무 앞서가면 put 에서 기다린다
+q: queue.Queue = queue.Queue(maxsize=4)  # 크기 제한: 생산자가 너무 앞서가면 put에서 기다린다
 done: list[tuple[str, str]] = []
 stopped: list[str] = []
 record = threading.Lock()

@@ -1,10 +1,10 @@
-"""락 없이 공유 카운터를 갱신하면 갱신 손실(lost update)이 생기고, Lock 을 쓰면 생기지 않는다.
+"""락 없이 공유 카운터를 갱신하면 갱신 손실(lost update)이 생기고, Lock을 쓰면 생기지 않는다.
 
 네 가지 방식을 비교한다.
   bare   : counter += 1                  (CPython 3.10+ 에서는 거의 경합이 드러나지 않는다)
   call   : 읽기 -> 파이썬 함수 호출 -> 쓰기 (호출 시작점이 스레드 전환 지점이라 경합이 드러난다)
-  sleep0 : 읽기 -> time.sleep(0) -> 쓰기   (GIL 을 내놓는다. 다른 스레드가 가져갈 기회가 생길 뿐, 전환이 보장되지는 않는다)
-  locked : sleep0 과 같지만 with lock: 으로 감싼다
+  sleep0 : 읽기 -> time.sleep(0) -> 쓰기   (GIL을 내놓는다. 다른 스레드가 가져갈 기회가 생길 뿐, 전환이 보장되지는 않는다)
+  locked : sleep0과 같지만 with lock: 으로 감싼다
 """
 
 # /// kb
@@ -51,7 +51,7 @@ def call(n: int) -> None:
     global counter
     for _ in range(n):
         current = counter  # 1) 읽기
-        current = identity(current)  # 2) 함수 호출: 여기(RESUME)서 GIL 을 넘겨줄 수 있다
+        current = identity(current)  # 2) 함수 호출: 여기(RESUME)서 GIL을 넘겨줄 수 있다
         counter = current + 1  # 3) 쓰기
 
 
@@ -59,7 +59,7 @@ def sleep0(n: int) -> None:
     global counter
     for _ in range(n):
         current = counter  # 1) 읽기
-        time.sleep(0)  # 2) GIL 을 내놓는다: 다른 스레드가 끼어들 기회 (보장은 아니다)
+        time.sleep(0)  # 2) GIL을 내놓는다: 다른 스레드가 끼어들 기회 (보장은 아니다)
         counter = current + 1  # 3) 오래된 값으로 쓰기 -> 그 사이의 증가분이 사라진다
 
 

@@ -1,10 +1,10 @@
-"""메모리 숫자 네 가지: VSZ(가상 크기), RSS, PSS, USS 가 각각 무엇을 세는지 잰다 (리눅스 전용).
+"""메모리 숫자 네 가지: VSZ(가상 크기), RSS, PSS, USS가 각각 무엇을 세는지 잰다 (리눅스 전용).
 
-- VSZ (/proc/self/status 의 VmSize): 예약한 주소 공간 전체. 건드리지 않은 페이지도 센다.
+- VSZ (/proc/self/status의 VmSize): 예약한 주소 공간 전체. 건드리지 않은 페이지도 센다.
 - RSS (Rss): 지금 물리 메모리에 올라와 있는 페이지. 다른 프로세스와 함께 쓰는 페이지도 통째로 센다.
-- PSS (Pss): 함께 쓰는 페이지는 나눠 쓰는 프로세스 수로 나눠서 센다. 모든 프로세스의 PSS 를 더하면 실제 사용량.
-- USS (Private_Clean + Private_Dirty): 이 프로세스만 쓰는 페이지. 이 프로세스가 죽으면 돌아오는 양.
-순서: 256 MiB 를 예약만 하고, 그중 64 MiB 를 건드리고, fork 한 자식이 그 64 MiB 를 읽기만 한 상태에서 잰다.
+- PSS (Pss): 함께 쓰는 페이지는 나눠 쓰는 프로세스 수로 나눠서 센다. 모든 프로세스의 PSS를 더하면 실제 사용량.
+- USS (Private_Clean + Private_Dirty): 이 프로세스만 쓰는 페이지.이 프로세스가 죽으면 돌아오는 양.
+순서: 256 MiB를 예약만 하고, 그중 64 MiB를 건드리고, fork 한 자식이 그 64 MiB를 읽기만 한 상태에서 잰다.
 """
 
 # /// kb
@@ -53,7 +53,7 @@ def rollup() -> dict[str, int]:
 
 if __name__ == "__main__":
     if not os.path.exists("/proc/self/smaps_rollup"):
-        print(f"이 데모는 리눅스의 /proc/self/smaps_rollup 이 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        print(f"이 데모는 리눅스의 /proc/self/smaps_rollup이 필요하다 (지금: {sys.platform}). 건너뛴다.")
         sys.exit(0)
     vsz0, rss0 = status_kib("VmSize"), rollup()["Rss"]
     area = mmap.mmap(-1, 256 * MiB, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)  # 주소만 예약

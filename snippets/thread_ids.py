@@ -1,4 +1,4 @@
-"""한 프로세스 안의 스레드들은 PID 하나를 함께 쓰고, 스레드마다 커널 스레드 ID 가 따로 있다.
+"""한 프로세스 안의 스레드들은 PID 하나를 함께 쓰고, 스레드마다 커널 스레드 ID가 따로 있다.
 
 또 여러 스레드가 append 하는 리스트는 '하나의' 객체이고, threading.local() 값은 스레드마다
 따로 있다는 것을 보여 준다.
@@ -66,6 +66,6 @@ if __name__ == "__main__":
     tids = {int(r.split("native_id=")[1].split()[0]) for r in reports}
     if sys.platform.startswith("linux"):
         print(f"worker TIDs differ from PID: {os.getpid() not in tids}")
-    print(f"main 의 local.name 있음? {hasattr(local, 'name')}")
+    print(f"main의 local.name 있음? {hasattr(local, 'name')}")
     assert not hasattr(local, "name"), "메인 스레드의 local 에는 아무도 값을 넣지 않았다"
     assert len({r.split("id(shared)=")[1].split()[0] for r in reports}) == 1

@@ -1,6 +1,6 @@
-"""스레드를 하나 만들 때마다 /proc/self/maps 에 그 스레드의 스택 매핑이 새로 생긴다 (리눅스 전용).
+"""스레드를 하나 만들 때마다 /proc/self/maps에 그 스레드의 스택 매핑이 새로 생긴다 (리눅스 전용).
 
-Event 를 기다리며 멈춰 있는 스레드 4개를 띄우고, 매핑 수를 전후로 세고, 각 스레드의
+Event를 기다리며 멈춰 있는 스레드 4개를 띄우고, 매핑 수를 전후로 세고, 각 스레드의
 스택 포인터(/proc/self/task/<tid>/syscall)가 어느 매핑 안에 있는지 찾는다.
 """
 
@@ -36,7 +36,7 @@ N = 4
 
 if __name__ == "__main__":
     if not _maps.available():
-        print(f"이 데모는 리눅스의 /proc/self/maps 가 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        print(f"이 데모는 리눅스의 /proc/self/maps가 필요하다 (지금: {sys.platform}). 건너뛴다.")
         sys.exit(0)
 
     before = _maps.read_maps()

@@ -1,8 +1,8 @@
-"""ThreadPoolExecutor 의 워커 스레드 여러 개가 Lock 아래에서 하나의 리스트에 결과를 모은다.
+"""ThreadPoolExecutor의 워커 스레드 여러 개가 Lock 아래에서 하나의 리스트에 결과를 모은다.
 
 with 블록을 빠져나오면(= shutdown(wait=True)) 모든 작업이 끝났음이 보장되므로,
-그 뒤에 리스트를 읽으면 빠짐없이 들어 있다. 그것을 보이려고 블록 안에서는 result() 를 부르지 않는다
-(result() 를 기다리는 것만으로도 모든 작업이 끝나므로, 그러면 with 블록이 한 일을 보여 줄 수 없다).
+그 뒤에 리스트를 읽으면 빠짐없이 들어 있다. 그것을 보이려고 블록 안에서는 result()를 부르지 않는다
+(result()를 기다리는 것만으로도 모든 작업이 끝나므로, 그러면 with 블록이 한 일을 보여 줄 수 없다).
 """
 
 # /// kb
@@ -28,7 +28,7 @@ results_lock = threading.Lock()
 
 
 def fetch(task_id: int) -> int:
-    time.sleep(0.01)  # 네트워크/디스크 대기 흉내 (GIL 을 놓는다)
+    time.sleep(0.01)  # 네트워크/디스크 대기 흉내 (GIL을 놓는다)
     value = task_id * task_id
     with results_lock:  # list.append 하나는 GIL 덕에 안전하지만, 여러 단계를 묶으려면 락이 필요하다
         results.append((task_id, threading.current_thread().name))
@@ -40,7 +40,7 @@ if __name__ == "__main__":
     with pool:  # 블록을 나갈 때 pool.shutdown(wait=True)
         futures = [pool.submit(fetch, i) for i in range(20)]
         print(f"right after submit: len={len(results)} (아직 비어 있을 수 있다)")
-    # 여기서는 모든 워커가 끝났다. result() 는 아직 한 번도 부르지 않았다
+    # 여기서는 모든 워커가 끝났다. result()는 아직 한 번도 부르지 않았다
     print(f"after with-block, before any result(): len={len(results)}")
     print(f"futures done after with-block={sum(f.done() for f in futures)}/20")
     squares = [f.result() for f in futures]  # 제출 순서대로 결과를 받는다
