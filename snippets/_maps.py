@@ -1,6 +1,6 @@
-"""/proc/self/maps 를 읽는 작은 도우미 (스니펫이 아니라 여러 스니펫이 import 하는 모듈).
+"""/proc/self/maps를 읽는 작은 도우미 (스니펫이 아니라 여러 스니펫이 import 하는 모듈).
 
-리눅스 전용이다. 다른 운영체제에서는 ``available()`` 이 False 를 돌려준다.
+리눅스 전용이다. 다른 운영체제에서는 ``available()``이 False를 돌려준다.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def find(addr: int, maps: list[Mapping] | None = None) -> Mapping | None:
 def thread_stack_pointer(native_id: int) -> int | None:
     """스레드가 시스템 콜 안에서 멈춰 있을 때 그 스택 포인터(SP)를 돌려준다.
 
-    /proc/self/task/<tid>/syscall 의 끝에서 두 번째 값이 SP 다. 스레드가
-    실행 중이면 "running" 이 나오므로 None 을 돌려준다.
+    /proc/self/task/<tid>/syscall의 끝에서 두 번째 값이 SP다. 스레드가
+    실행 중이면 "running" 이 나오므로 None을 돌려준다.
     """
     try:
         with open(f"/proc/self/task/{native_id}/syscall") as f:

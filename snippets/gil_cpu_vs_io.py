@@ -1,4 +1,4 @@
-"""GIL 때문에 CPU 를 쓰는 스레드는 빨라지지 않고, 프로세스는 빨라지며, 잠자는(I/O 대기) 스레드는 겹친다.
+"""GIL 때문에 CPU를 쓰는 스레드는 빨라지지 않고, 프로세스는 빨라지며, 잠자는(I/O 대기) 스레드는 겹친다.
 
 같은 일을 (1) 순서대로, (2) 스레드로, (3) 프로세스로 돌려 벽시계(wall) 시간을 잰다.
 세 방식을 한 라운드 안에서 연달아 재고 이것을 세 라운드 반복한다. 비율은 '같은 라운드' 의
@@ -10,9 +10,25 @@
 # timeout = 90
 # alone = true
 # [[expect]]
-# name = "sleep 으로 기다리는 스레드 4개는 순차 시간의 절반도 안 걸린다 (자는 동안 GIL 을 놓는다)"
+# name = "sleep으로 기다리는 스레드 4개는 순차 시간의 절반도 안 걸린다 (자는 동안 GIL을 놓는다)"
 # pattern = 'sleep threads/serial=([\d.]+)'
 # all = "< 0.5"
+# [[expect]]
+# name = "잠자는 스레드 4개는 이상적인 1/4에 가깝다 (0.4 미만)"
+# pattern = 'sleep threads/serial=([\d.]+)'
+# all = "< 0.4"
+# [[expect]]
+# name = "GIL 빌드에서 CPU 작업 스레드는 어느 라운드에서도 코어를 1.3개 넘게 쓰지 못한다"
+# pattern = 'cpu threads cores used \(every round, max\)=([\d.]+)'
+# all = "< 1.3"
+# [[expect]]
+# name = "GIL 빌드에서 CPU 작업 스레드는 순차 실행보다 빠르지 않다 (라운드 비율의 중앙값 0.8 이상)"
+# pattern = 'cpu threads/serial \(median\)=([\d.]+)'
+# all = ">= 0.8"
+# [[expect]]
+# name = "프로세스는 그 라운드에 쓸 수 있던 코어 수 k에 대해 순차 시간의 약 1/k에 끝난다 (가장 좋은 라운드의 비율 × k가 1.3 이하)"
+# pattern = 'processes: best ratio x available cores=([\d.]+)'
+# all = "<= 1.3"
 # ///
 import os
 import sys
@@ -30,7 +46,7 @@ ROUNDS = 3
 
 
 def cpu_work(n: int = LOOPS) -> float:
-    """순수 파이썬 반복문. 이 작업이 쓴 CPU 시간(초)을 돌려준다."""
+    """순수 파이썬 반복문.이 작업이 쓴 CPU 시간(초)을 돌려준다."""
     t0 = time.thread_time()
     total = 0
     for i in range(n):
@@ -106,13 +122,24 @@ if __name__ == "__main__":
         cells = "  ".join(f"{k}={w:.2f}s ({w / base:.2f}x, cores {c:.2f})" for k, (w, c, _) in r.items())
         idle = r["serial"][2]
         print(f"  round {i}: {cells}  [순차 실행 중 빈 코어 {'?' if idle is None else f'{idle:.2f}'}]")
-    thread_ratio = max(r["threads"][0] / r["serial"][0] for r in rounds)  # 라운드 중 가장 큰 비율
-    thread_cores = min(r["threads"][1] for r in rounds)
-    proc_ratio = min(r["processes"][0] / r["serial"][0] for r in rounds)  # 라운드 중 가장 작은 비율
+    ratios = sorted(r["threads"][0] / r["serial"][0] for r in rounds)
+    thread_ratio = ratios[len(ratios) // 2]  # 중앙값: 한 라운드가 흔들려도 판단이 뒤집히지 않는다
+    thread_cores = max(r["threads"][1] for r in rounds)  # 모든 라운드에서 성립해야 한다
+    proc_ratio = min(r["processes"][0] / r["serial"][0] for r in rounds)
     proc_cores = max(r["processes"][1] for r in rounds)
+
+    def available(r) -> float:
+        """그 라운드에 프로세스가 쓸 수 있던 코어 수: 순차 실행이 쓴 1개 + 그동안 놀던 코어 (작업 수가 상한)"""
+        idle = r["serial"][2]
+        free = (min(usable, CPU_TASKS) - 1) if idle is None else idle
+        return max(1.0, min(float(min(usable, CPU_TASKS)), 1.0 + free))
+
+    best = min((r["processes"][0] / r["serial"][0]) * available(r) for r in rounds)
     print(f"process pool startup ({CPU_TASKS} workers, 0.05s 대기 제외)={startup - 0.05:.2f}s")
-    print(f"cpu threads/serial (가장 큰 라운드)={thread_ratio:.2f}  cores used={thread_cores:.2f}")
+    print(f"cpu threads/serial (median)={thread_ratio:.2f}")
+    print(f"cpu threads cores used (every round, max)={thread_cores:.2f}")
     print(f"cpu processes/serial (가장 작은 라운드)={proc_ratio:.2f}  cores used={proc_cores:.2f}")
+    print(f"processes: best ratio x available cores={best:.2f}  (이상적이면 1.0, 라운드별 k = 1 + 빈 코어)")
 
     def nap() -> None:
         time.sleep(SLEEP_SECONDS)
@@ -135,18 +162,18 @@ if __name__ == "__main__":
     )
 
     if gil:
-        # GIL 이 있으면 CPU 일을 하는 스레드는 한 번에 하나만 바이트코드를 실행한다.
-        assert thread_ratio >= 0.8, "GIL 빌드에서 CPU 스레드가 빨라질 수는 없다"
+        # GIL이 있으면 CPU 일을 하는 스레드는 한 번에 하나만 바이트코드를 실행한다.
+        assert thread_ratio >= 0.8, "GIL 빌드에서 CPU 스레드가 빨라질 수는 없다 (중앙값)"
         assert thread_cores < 1.3, "GIL 빌드에서 CPU 스레드는 코어 하나 남짓만 쓴다"
-        print("확인: GIL 빌드에서 CPU 스레드는 빨라지지 않고 (비율 >= 0.8) 코어 1개 남짓만 쓴다 (< 1.3)")
+        print("확인: GIL 빌드에서 CPU 스레드는 빨라지지 않고 (중앙값 >= 0.8) 어느 라운드에서도 코어 1.3개 미만을 쓴다")
     else:
-        print("free-threaded 빌드: CPU 스레드도 여러 코어를 쓸 수 있다 (위 cores used 를 보라)")
+        print("free-threaded 빌드: CPU 스레드도 여러 코어를 쓸 수 있다 (위 cores used를 보라)")
     # 순차 실행(코어 1개)을 하는 동안 다른 코어가 놀고 있지 않았다면, 다른 프로그램이 그 코어를
     # 쓰고 있었다는 뜻이다. 병렬 속도 향상은 그런 라운드로는 판단할 수 없으므로 빼고 본다.
     clean = [r for r in rounds if judgeable(r)]
     print(f"판단할 수 있는 라운드 (순차 실행 중 빈 코어 >= {need_idle:.1f}): {len(clean)}/{len(rounds)}")
     if usable >= 2 and not clean:
-        print("기계가 바빠서(다른 프로세스가 CPU 를 쓰는 중) 프로세스 속도 검사는 건너뛴다")
+        print("기계가 바빠서(다른 프로세스가 CPU를 쓰는 중) 프로세스 속도 검사는 건너뛴다")
     if usable >= 2 and clean:
         assert processes_win(), "코어가 2개 이상이면 프로세스가 더 빠르고 여러 코어를 써야 한다"
         print(

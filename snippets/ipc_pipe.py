@@ -1,8 +1,8 @@
-"""multiprocessing.Pipe: 두 프로세스를 잇는 양방향 통로. 양쪽 끝에서 자기 PID 를 알린다."""
+"""multiprocessing.Pipe: 두 프로세스를 잇는 양방향 통로. 양쪽 끝에서 자기 PID를 알린다."""
 
 # /// kb
 # [[expect]]
-# name = "파이프 양 끝의 PID 는 서로 다르다"
+# name = "파이프 양 끝의 PID는 서로 다르다"
 # pattern = 'end pid=(\d+)'
 # distinct = true
 # [[expect]]

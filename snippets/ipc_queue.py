@@ -1,8 +1,8 @@
-"""multiprocessing.Queue: 여러 생산자 프로세스가 한 소비자에게 보낸다. 보낸 쪽 PID 를 함께 싣는다."""
+"""multiprocessing.Queue: 여러 생산자 프로세스가 한 소비자에게 보낸다. 보낸 쪽 PID를 함께 싣는다."""
 
 # /// kb
 # [[expect]]
-# name = "생산자 프로세스 3개의 PID 는 모두 다르다"
+# name = "생산자 프로세스 3개의 PID는 모두 다르다"
 # pattern = 'producer pid=(\d+)'
 # distinct = true
 # [[expect]]

@@ -1,12 +1,12 @@
 """multiprocessing.shared_memory: 두 프로세스가 '같은 물리 메모리' 를 본다. 복사도 직렬화도 없다.
 
 부모가 만든 공유 메모리 블록에 자식이 이름으로 붙어서 값을 쓰고, 부모는 그 값을 그대로 읽는다.
-대신 동시에 쓰면 경쟁 조건이 생기므로 필요하면 Lock 으로 보호해야 한다.
+대신 동시에 쓰면 경쟁 조건이 생기므로 필요하면 Lock으로 보호해야 한다.
 """
 
 # /// kb
 # [[expect]]
-# name = "공유 메모리를 쓰는 두 프로세스의 PID 는 다르다"
+# name = "공유 메모리를 쓰는 두 프로세스의 PID는 다르다"
 # pattern = 'pid=(\d+)'
 # distinct = true
 # [[expect]]
@@ -24,7 +24,7 @@ def child(name: str, done) -> None:
     payload = b"written-by-child"
     shm.buf[: len(payload)] = payload
     shm.buf[32:40] = os.getpid().to_bytes(8, "little")
-    shm.close()  # 붙은 쪽은 close 만 (unlink 는 만든 쪽이)
+    shm.close()  # 붙은 쪽은 close만 (unlink는 만든 쪽이)
     done.set()
 
 
@@ -44,4 +44,4 @@ if __name__ == "__main__":
         print(f"parent reads: {text}")
     finally:
         shm.close()
-        shm.unlink()  # /dev/shm 의 파일을 지운다
+        shm.unlink()  # /dev/shm의 파일을 지운다

@@ -1,11 +1,11 @@
 """socket.socketpair(): 이름 없는 유닉스 도메인 소켓 한 쌍. 네트워크를 쓰지 않고 바이트를 주고받는다.
 
-소켓 객체는 multiprocessing 이 파일 디스크립터를 자식에게 넘겨 준다 (fork/spawn/forkserver 모두).
+소켓 객체는 multiprocessing이 파일 디스크립터를 자식에게 넘겨 준다 (fork/spawn/forkserver 모두).
 """
 
 # /// kb
 # [[expect]]
-# name = "소켓 양 끝의 PID 는 서로 다르다"
+# name = "소켓 양 끝의 PID는 서로 다르다"
 # pattern = 'side pid=(\d+)'
 # distinct = true
 # [[expect]]

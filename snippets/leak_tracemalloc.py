@@ -1,16 +1,16 @@
-"""GC 가 고칠 수 없는 누수: 계속 커지는 캐시 dict. tracemalloc 으로 찾고 lru_cache 로 고친다.
+"""GC가 고칠 수 없는 누수: 계속 커지는 캐시 dict. tracemalloc으로 찾고 lru_cache로 고친다.
 
-캐시에 들어간 값은 아직 '도달 가능' 하므로 참조 카운팅도 순환 GC 도 회수하지 않는다.
-스냅숏 두 장을 compare_to('lineno') 로 비교하면 가장 많이 늘어난 줄이 바로 누수 지점이다.
+캐시에 들어간 값은 아직 '도달 가능' 하므로 참조 카운팅도 순환 GC도 회수하지 않는다.
+스냅숏 두 장을 compare_to('lineno')로 비교하면 가장 많이 늘어난 줄이 바로 누수 지점이다.
 """
 
 # /// kb
 # [[expect]]
-# name = "compare_to 의 1위 줄이 누수가 일어나는 바로 그 줄이다"
+# name = "compare_to의 1위 줄이 누수가 일어나는 바로 그 줄이다"
 # pattern = 'top line is the leaking line: (\w+)'
 # all = '== "True"'
 # [[expect]]
-# name = "누수 버전은 요청 2만 번에 수 MiB 가 늘어난다"
+# name = "누수 버전은 요청 2만 번에 수 MiB가 늘어난다"
 # pattern = 'leaky: \+(\d+) KiB'
 # all = "> 2000"
 # [[expect]]
@@ -46,7 +46,7 @@ def grow(render, requests: int = 20_000) -> tuple[int, tracemalloc.Statistic]:
     gc.collect()
     snap1 = tracemalloc.take_snapshot()
     serve(render, requests)
-    gc.collect()  # GC 를 돌려도 줄지 않는다는 것을 보이려고
+    gc.collect()  # GC를 돌려도 줄지 않는다는 것을 보이려고
     snap2 = tracemalloc.take_snapshot()
     stats = snap2.compare_to(snap1, "lineno")
     return sum(s.size_diff for s in stats), stats[0]

@@ -1,7 +1,7 @@
-"""전역 리스트가 붙잡고 있는 객체는 영원히 살아 있다: 이벤트 리스너 누수와 weakref 로 고치기.
+"""전역 리스트가 붙잡고 있는 객체는 영원히 살아 있다: 이벤트 리스너 누수와 weakref로 고치기.
 
 화면(Screen) 객체가 닫힌 뒤에도 전역 리스너 목록이 그 객체의 메서드를 강하게 참조하면
-객체는 '도달 가능' 하므로 GC 가 회수하지 않는다. weakref.WeakMethod 로 바꾸면 회수된다.
+객체는 '도달 가능' 하므로 GC가 회수하지 않는다. weakref.WeakMethod로 바꾸면 회수된다.
 """
 
 # /// kb
@@ -10,7 +10,7 @@
 # pattern = 'strong: alive after close=(\d+)'
 # all = "== 1000"
 # [[expect]]
-# name = "WeakMethod 로 등록하면 모두 회수된다"
+# name = "WeakMethod로 등록하면 모두 회수된다"
 # pattern = 'weak: alive after close=(\d+)'
 # all = "== 0"
 # ///
@@ -30,7 +30,7 @@ class Screen:
         if weak:
             weak_listeners.append(weakref.WeakMethod(self.on_event))
         else:
-            strong_listeners.append(self.on_event)  # 바운드 메서드가 self 를 붙잡는다
+            strong_listeners.append(self.on_event)  # 바운드 메서드가 self를 붙잡는다
 
     def on_event(self, name: str) -> None:
         pass

@@ -1,8 +1,8 @@
-"""살아 있는 파이썬 프로세스의 /proc/self/maps 로 교과서의 메모리 레이아웃 그림을 검증한다 (리눅스 전용).
+"""살아 있는 파이썬 프로세스의 /proc/self/maps로 교과서의 메모리 레이아웃 그림을 검증한다 (리눅스 전용).
 
 text / data / bss / heap / mmap / stack 영역을 실제 주소로 찾고, 힙은 위로, 스택은 아래로
 자라는지 보고, ASLR 때문에 새 프로세스마다 주소가 바뀌는지 확인한다.
-실제 주소로 그린 그림을 KB_FIGURES_DIR 에 memory_layout.png 로 저장한다.
+실제 주소로 그린 그림을 KB_FIGURES_DIR에 memory_layout.png로 저장한다.
 """
 
 # /// kb
@@ -11,11 +11,23 @@ text / data / bss / heap / mmap / stack 영역을 실제 주소로 찾고, 힙�
 # pattern = 'text: .* perms=(\S+)'
 # all = '== "r-xp"'
 # [[expect]]
-# name = "malloc 을 많이 하면 [heap] 의 끝 주소가 커진다 (위로 자란다)"
+# name = "None(정적 C 변수 _Py_NoneStruct)은 파일에 매핑된 쓰기 가능한 데이터 영역(rw-p)에 있다"
+# pattern = 'data: .* file-backed=(\w+) perms=rw-p'
+# all = '== "True"'
+# [[expect]]
+# name = "libpython(또는 실행 파일)의 데이터 영역 바로 뒤에 이름 없는 rw-p 영역(bss)이 붙어 있다"
+# pattern = 'bss : 0x[0-9a-f]+-0x[0-9a-f]+ (\S+) rw-p'
+# all = '== "anon"'
+# [[expect]]
+# name = "32 MiB bytearray의 버퍼는 32 MiB 이상인 익명 매핑 안에 있다 (malloc이 따로 mmap)"
+# pattern = 'mmap: bytearray\(32 MiB\) buffer in anon mapping of (\d+) KiB'
+# all = ">= 32768"
+# [[expect]]
+# name = "malloc을 많이 하면 [heap]의 끝 주소가 커진다 (위로 자란다)"
 # pattern = 'heap end moved by \+(\d+) KiB'
 # all = "> 0"
 # [[expect]]
-# name = "C 스택을 깊이 쓰면 [stack] 의 시작 주소가 작아진다 (아래로 자란다)"
+# name = "C 스택을 깊이 쓰면 [stack]의 시작 주소가 작아진다 (아래로 자란다)"
 # pattern = 'stack start moved by -(\d+) KiB'
 # all = "> 0"
 # ///
@@ -55,7 +67,7 @@ CHILD = (
 
 if __name__ == "__main__":
     if not _maps.available():
-        print(f"이 데모는 리눅스의 /proc/self/maps 가 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        print(f"이 데모는 리눅스의 /proc/self/maps가 필요하다 (지금: {sys.platform}). 건너뛴다.")
         sys.exit(0)
     exe = os.path.realpath(sys.executable)
     maps = _maps.read_maps()
@@ -65,24 +77,27 @@ if __name__ == "__main__":
     fn_addr = ctypes.cast(ctypes.pythonapi.Py_IncRef, ctypes.c_void_p).value
     m = _maps.find(fn_addr, maps)
     print(f"text: Py_IncRef={fn_addr:#x} in {os.path.basename(m.path)} perms={m.perms}")
-    # data: 초기값이 있는 전역 C 객체 (None 은 _Py_NoneStruct 라는 정적 변수)
+    # data: 초기값이 있는 전역 C 객체 (None은 _Py_NoneStruct 라는 정적 변수)
     m = _maps.find(id(None), maps)
-    print(f"data: id(None)={id(None):#x} in {os.path.basename(m.path)} perms={m.perms} (정적 객체)")
-    # bss: 라이브러리 data 바로 뒤의 이름 없는 rw-p 매핑 (0 으로 초기화된 전역 변수 자리)
+    print(
+        f"data: id(None)={id(None):#x} in {os.path.basename(m.path) or '(익명)'} "
+        f"file-backed={not m.anonymous and not m.path.startswith('[')} perms={m.perms} (정적 객체)"
+    )
+    # bss: 라이브러리 data 바로 뒤의 이름 없는 rw-p 매핑 (0으로 초기화된 전역 변수 자리)
     for i, mm in enumerate(maps[:-1]):
         nxt = maps[i + 1]
         ours = "libpython" in mm.path or os.path.realpath(mm.path or "/") == exe
         if ours and mm.perms == "rw-p" and nxt.anonymous and nxt.start == mm.end:
-            print(f"bss : {nxt.start:#x}-{nxt.end:#x} 익명 rw-p, {os.path.basename(mm.path)} data 바로 뒤")
+            print(f"bss : {nxt.start:#x}-{nxt.end:#x} anon rw-p, {os.path.basename(mm.path)} data 바로 뒤")
             break
 
-    # heap: brk 로 늘어나는 [heap]
+    # heap: brk로 늘어나는 [heap]
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = [ctypes.c_size_t]
     libc.free.argtypes = [ctypes.c_void_p]
     heap0 = next(x for x in maps if x.path == "[heap]")
-    blocks = [libc.malloc(4000) for _ in range(2000)]  # 작은 malloc 은 brk 영역에서
+    blocks = [libc.malloc(4000) for _ in range(2000)]  # 작은 malloc은 brk 영역에서
     heap1 = next(x for x in _maps.read_maps() if x.path == "[heap]")
     print(f"heap: malloc(4000)={blocks[-1]:#x} in {_maps.find(blocks[-1]).label}")
     print(
@@ -95,7 +110,8 @@ if __name__ == "__main__":
     big = bytearray(32 * 1024 * 1024)
     buf = (ctypes.c_char * len(big)).from_buffer(big)
     m_buf = _maps.find(ctypes.addressof(buf))
-    print(f"mmap: bytearray(32 MiB) buffer in {m_buf.label} size={_maps.kib(m_buf.size)}")
+    kind = "anon" if m_buf.anonymous else m_buf.label
+    print(f"mmap: bytearray(32 MiB) buffer in {kind} mapping of {m_buf.size // 1024} KiB")
     del buf
 
     # stack: 아래로 자란다
@@ -130,13 +146,13 @@ if __name__ == "__main__":
     ]
     print(f"ASLR randomize_va_space={aslr}; two fresh processes' [stack]: {starts[0]} vs {starts[1]}")
     if aslr == "2":
-        assert starts[0] != starts[1], "ASLR 이 켜져 있으면 새 프로세스마다 스택 주소가 달라진다"
+        assert starts[0] != starts[1], "ASLR이 켜져 있으면 새 프로세스마다 스택 주소가 달라진다"
 
     # 그림: 실제 주소 순서대로 (서수 배치, 위가 높은 주소)
     try:
         import matplotlib
     except ImportError:
-        print("matplotlib 이 없어서 그림은 건너뛴다")
+        print("matplotlib이 없어서 그림은 건너뛴다")
         sys.exit(0)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

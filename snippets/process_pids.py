@@ -1,12 +1,12 @@
-"""프로세스마다 PID 가 따로 있다는 것을 보여 준다.
+"""프로세스마다 PID가 따로 있다는 것을 보여 준다.
 
-부모 프로세스가 워커 프로세스 3개를 띄우고, 각 워커가 자기 PID 와 부모 PID(PPID)를
+부모 프로세스가 워커 프로세스 3개를 띄우고, 각 워커가 자기 PID와 부모 PID(PPID)를
 보고한다. fork / spawn / forkserver 어느 시작 방식에서도 같은 결과가 나온다.
 """
 
 # /// kb
 # [[expect]]
-# name = "워커 프로세스의 PID 는 서로 모두 다르다"
+# name = "워커 프로세스의 PID는 서로 모두 다르다"
 # pattern = 'worker pid=(\d+)'
 # distinct = true
 # [[expect]]
@@ -36,11 +36,11 @@ if __name__ == "__main__":
     for idx, pid, ppid in results:
         print(f"worker {idx}: worker pid={pid} ppid={ppid}")
     pids = {pid for _, pid, _ in results}
-    assert parent not in pids, "워커 PID 가 부모와 같을 수는 없다"
+    assert parent not in pids, "워커 PID가 부모와 같을 수는 없다"
     if mp.get_start_method() == "forkserver":
         # forkserver 방식에서는 워커를 포크하는 것이 별도의 서버 프로세스다.
         print("forkserver: 워커의 부모는 이 프로세스가 아니라 fork 서버 프로세스다")
         assert all(ppid != parent for _, _, ppid in results)
     else:
         assert all(ppid == parent for _, _, ppid in results), "워커의 부모는 이 프로세스다"
-    print("부모 PID 와 같은 워커는 없다:", parent not in pids)
+    print("부모 PID와 같은 워커는 없다:", parent not in pids)

@@ -1,13 +1,13 @@
-"""`counter += 1` 과 '읽기 -> 함수 호출 -> 쓰기' 의 바이트코드를 비교한다.
+"""`counter += 1`과 '읽기 -> 함수 호출 -> 쓰기' 의 바이트코드를 비교한다.
 
 CPython 3.10+ 의 GIL 빌드에서 스레드 전환(GIL 넘겨주기)은 아무 명령어에서나 일어나지 않고,
 'eval breaker' 를 검사하는 지점(루프의 뒤로 점프, 함수 호출의 시작 RESUME 등)에서만 일어난다.
-counter 를 읽는 명령과 쓰는 명령 사이에 그런 지점이 있는지 센다.
+counter를 읽는 명령과 쓰는 명령 사이에 그런 지점이 있는지 센다.
 """
 
 # /// kb
 # [[expect]]
-# name = "counter += 1 은 읽기와 쓰기 사이에 호출/점프가 없다"
+# name = "counter += 1은 읽기와 쓰기 사이에 호출/점프가 없다"
 # pattern = 'bare: switch points between load and store=(\d+)'
 # all = "== 0"
 # [[expect]]

@@ -1,6 +1,6 @@
 """CPython 3.11+ 에서 파이썬 함수 호출은 C 스택을 거의 쓰지 않는다 (리눅스 전용).
 
-파이썬→파이썬 호출 5만 단계를 쌓아도 메인 스레드의 C 스택 매핑 [stack] 은 자라지 않는다.
+파이썬→파이썬 호출 5만 단계를 쌓아도 메인 스레드의 C 스택 매핑 [stack]은 자라지 않는다.
 3.11 부터 파이썬 프레임(_PyInterpreterFrame)은 스레드마다 따로 있는 '데이터 스택' 청크
 (힙 쪽의 익명 메모리)에 놓이고, 인터프리터는 C 함수를 재귀 호출하지 않고 같은 평가 루프 안에서
 다음 프레임으로 넘어가기 때문이다. 반대로 호출 사이에 C 함수(map)가 끼면 단계마다 C 스택이 쌓인다.
@@ -8,7 +8,7 @@
 
 # /// kb
 # [[expect]]
-# name = "파이썬 재귀 5만 단계에도 [stack] 은 256 KiB 넘게 자라지 않는다"
+# name = "파이썬 재귀 5만 단계에도 [stack]은 256 KiB 넘게 자라지 않는다"
 # pattern = 'python recursion 50000: \[stack\] grew by (\d+) KiB'
 # all = "< 256"
 # [[expect]]
@@ -43,7 +43,7 @@ def c_recursion(n: int) -> int:
 
 if __name__ == "__main__":
     if not _maps.available():
-        print(f"이 데모는 리눅스의 /proc/self/maps 가 필요하다 (지금: {sys.platform}). 건너뛴다.")
+        print(f"이 데모는 리눅스의 /proc/self/maps가 필요하다 (지금: {sys.platform}). 건너뛴다.")
         sys.exit(0)
     sys.setrecursionlimit(100_000)
     base, anon0 = stack_size(), anon_total()

@@ -1,4 +1,4 @@
-"""재귀 한도(sys.getrecursionlimit)에 닿으면 RecursionError 가 난다. 프로세스는 죽지 않는다.
+"""재귀 한도(sys.getrecursionlimit)에 닿으면 RecursionError가 난다. 프로세스는 죽지 않는다.
 
 한도는 '파이썬 프레임 수' 에 대한 안전장치다. 여기서는 기본 한도 그대로 얼마나 깊이 들어가는지
 세고, 예외를 잡은 뒤에도 프로그램이 계속 돈다는 것을 보여 준다.
@@ -6,7 +6,7 @@
 
 # /// kb
 # [[expect]]
-# name = "RecursionError 가 나기 전 도달한 깊이는 한도보다 작고, 한도에 가깝다 (50 이내)"
+# name = "RecursionError가 나기 전 도달한 깊이는 한도보다 작고, 한도에 가깝다 (50 이내)"
 # pattern = 'gap to limit=(\d+)'
 # all = "<= 50"
 # [[expect]]

@@ -1,12 +1,12 @@
 """스레드 안에서 처리되지 않은 예외가 나도 프로세스는 죽지 않는다.
 
-예외는 threading.excepthook 으로 전달되고(기본 동작은 stderr 에 traceback 출력),
+예외는 threading.excepthook으로 전달되고(기본 동작은 stderr에 traceback 출력),
 그 스레드만 끝난다. 메인 스레드와 다른 스레드는 계속 돈다.
 """
 
 # /// kb
 # [[expect]]
-# name = "excepthook 이 예외를 받았다"
+# name = "excepthook이 예외를 받았다"
 # pattern = 'excepthook got: (\w+)'
 # all = '== "ZeroDivisionError"'
 # [[expect]]

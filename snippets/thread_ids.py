@@ -1,4 +1,4 @@
-"""한 프로세스 안의 스레드들은 PID 하나를 함께 쓰고, 스레드마다 커널 스레드 ID 가 따로 있다.
+"""한 프로세스 안의 스레드들은 PID 하나를 함께 쓰고, 스레드마다 커널 스레드 ID가 따로 있다.
 
 또 여러 스레드가 append 하는 리스트는 '하나의' 객체이고, threading.local() 값은 스레드마다
 따로 있다는 것을 보여 준다.
@@ -6,19 +6,28 @@
 
 # /// kb
 # [[expect]]
-# name = "모든 스레드가 같은 PID 를 보고한다"
+# name = "모든 스레드가 같은 PID를 보고한다"
 # pattern = 'thread pid=(\d+)'
 # same = true
 # [[expect]]
-# name = "네이티브 스레드 ID 는 스레드마다 다르다"
+# name = "네이티브 스레드 ID는 스레드마다 다르다"
 # pattern = 'native_id=(\d+)'
 # distinct = true
 # [[expect]]
 # name = "공유 리스트에는 모든 스레드가 넣은 값이 모여 있다"
 # pattern = 'shared list len=(\d+)'
 # all = "== 4"
+# [[expect]]
+# name = "리눅스에서 메인 스레드의 TID는 PID와 같다"
+# pattern = 'main thread TID == PID: (\w+)'
+# all = '== "True"'
+# [[expect]]
+# name = "새 스레드의 TID는 PID와 다르다"
+# pattern = 'worker TIDs differ from PID: (\w+)'
+# all = '== "True"'
 # ///
 import os
+import sys
 import threading
 
 shared: list[str] = []  # 모든 스레드가 보는 단 하나의 리스트
@@ -42,7 +51,10 @@ def work(name: str) -> None:
 
 
 if __name__ == "__main__":
-    print(f"main  : pid={os.getpid()} native_id(main)={threading.get_native_id()}")
+    main_tid = threading.get_native_id()
+    print(f"main  : pid={os.getpid()} native_id(main)={main_tid}")
+    if sys.platform.startswith("linux"):  # 다른 OS 에서는 스레드 ID 체계가 다르다
+        print(f"main thread TID == PID: {main_tid == os.getpid()}")
     threads = [threading.Thread(target=work, args=(f"T{i}",)) for i in range(4)]
     for t in threads:
         t.start()
@@ -51,6 +63,9 @@ if __name__ == "__main__":
     for line in sorted(reports):
         print(line)
     print(f"shared list len={len(shared)} -> {sorted(shared)}")
-    print(f"main 의 local.name 있음? {hasattr(local, 'name')}")
+    tids = {int(r.split("native_id=")[1].split()[0]) for r in reports}
+    if sys.platform.startswith("linux"):
+        print(f"worker TIDs differ from PID: {os.getpid() not in tids}")
+    print(f"main의 local.name 있음? {hasattr(local, 'name')}")
     assert not hasattr(local, "name"), "메인 스레드의 local 에는 아무도 값을 넣지 않았다"
     assert len({r.split("id(shared)=")[1].split()[0] for r in reports}) == 1
