@@ -15,15 +15,23 @@ import yaml
 
 from .headings import Slugify, default_slugify, heading_id, heading_key
 from .mask import _blank, mask
-from .wikilink import MARKDOWN_LINK_RE, WIKILINK_RE, LinkSpec, parse_markdown_link, parse_wikilink
+from .wikilink import (
+    MARKDOWN_LINK_RE,
+    WIKILINK_RE,
+    LinkSpec,
+    iter_wikilinks,
+    parse_markdown_link,
+    parse_wikilink,
+)
 
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)*")
 _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
 _LIST_OR_BLOCK = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|>|#|\||```|~~~)")
-_BLOCK_ID_END = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 _BLOCK_BOUNDARY = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|---[ \t]*$)")
+#: ``^id`` ending a paragraph or list item, or alone on the line after a list, quote or table.
+BLOCK_ID_RE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
 #: Obsidian tags: letters (Korean too), digits, ``_``, ``-``, ``/``; at least one non-digit.
 TAG_RE = re.compile(r"(?<![^\s(\[{,;])#([\w\-/]*[^\W\d][\w\-/]*)", re.U)
 
@@ -113,7 +121,7 @@ def _frontmatter_links(data: dict[str, Any], lines: list[str], fm_lines: int) ->
     for i in range(1, max(fm_lines - 1, 1)):
         line = lines[i] if i < len(lines) else ""
         for m in WIKILINK_RE.finditer(line):
-            spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
+            spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
             found.append(LinkOccurrence(spec, i + 1, m.start() + 1, line.strip(), True))
     return found
 
@@ -170,12 +178,12 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
             level = 1 if line.strip().startswith("=") else 2
             headings.append(Heading(level, raw, lineno - 1, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
-        b = _BLOCK_ID_END.search(line) if "^" in line else None
+        b = BLOCK_ID_RE.search(line) if "^" in line else None
         if b:
             start, end = _block_extent(src_lines, idx)
             blocks.append(Block(b.group(1), lineno, start + 1, end + 1))
-        for m in WIKILINK_RE.finditer(line):
-            spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
+        for m in iter_wikilinks(line):
+            spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
             links.append(LinkOccurrence(spec, lineno, m.start() + 1, src_lines[idx].strip()))
         for m in MARKDOWN_LINK_RE.finditer(line):
             md_spec = parse_markdown_link(m.group(3), m.group(2), embed=bool(m.group(1)))

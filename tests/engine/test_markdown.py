@@ -39,15 +39,15 @@ def links(root):
 LINKS = [
     ("note", "[[name]]", "folder/name.md", "name"),
     ("alias", "[[name|보기]]", "folder/name.md", "보기"),
-    ("heading", "[[name#What is it?]]", "folder/name.md#what-is-it", "name#What is it?"),
+    ("heading", "[[name#What is it?]]", "folder/name.md#what-is-it", "name > What is it?"),
     ("heading-alias", "[[name#what is it|왜]]", "folder/name.md#what-is-it", "왜"),
     ("nested-heading", "[[name#Other#Sub: A (b) / c]]", "folder/name.md#sub-a-b--c_1",
-     "name#Other#Sub: A (b) / c"),
-    ("korean-heading", "[[name#스택과 힙]]", "folder/name.md#스택과-힙", "name#스택과 힙"),
-    ("inline-code-heading", "[[name#fork() 호출]]", "folder/name.md#fork-호출", "name#fork() 호출"),
-    ("block", "[[name#^blk]]", "folder/name.md#^blk", "name#^blk"),
+     "name > Other > Sub: A (b) / c"),
+    ("korean-heading", "[[name#스택과 힙]]", "folder/name.md#스택과-힙", "name > 스택과 힙"),
+    ("inline-code-heading", "[[name#fork() 호출]]", "folder/name.md#fork-호출", "name > fork() 호출"),
+    ("block", "[[name#^blk]]", "folder/name.md#^blk", "name > ^blk"),
     ("attachment", "[[data.csv]]", "files/data.csv", "data.csv"),
-    ("same-note-heading", "[[#Mine]]", "#mine", "#Mine"),
+    ("same-note-heading", "[[#Mine]]", "#mine", "Mine"),
     ("trailing-space", "[[name |x]]", "folder/name.md", "x"),
 ]
 
@@ -102,7 +102,7 @@ def test_heading_ids_match_index_and_plain_toc(text):
 def test_unresolved_links_have_no_href():
     root = render("[[Nowhere]] [[name#Nope]] [[name#^nope]] [[Alias]]", FILES)
     spans = root.find_all("span")
-    assert [s.text for s in spans] == ["Nowhere", "name#Nope", "name#^nope", "Alias"]
+    assert [s.text for s in spans] == ["Nowhere", "name > Nope", "name > ^nope", "Alias"]
     assert all(s.has_class("wikilink-unresolved") for s in spans)
     assert root.find_all("a") == []
     assert not any("href" in n.attrs for n in root.iter())

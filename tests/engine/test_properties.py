@@ -160,7 +160,7 @@ def test_file_names_never_become_markup(name):
     _assert_inert(root)
     links = root.find_all("a", **{"class": "wikilink"})
     assert [a.attrs["data-note"] for a in links] == [f"{seen}.md", f"{seen}.md"]
-    assert [a.text for a in links] == [seen, f"{seen}#제목"]
+    assert [a.text for a in links] == [seen, f"{seen} > 제목"]
     embeds = root.find_all("div", **{"class": "kb-embed"})
     assert [e.attrs["data-embed"] for e in embeds] == [f"{seen}.md", f"{seen}.md"]
     assert embeds[0].find("div", **{"class": "kb-embed-title"}).text == seen

@@ -6,16 +6,15 @@ page are exactly the ones links were resolved to.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
 from ..headings import default_slugify
+from ..scan import BLOCK_ID_RE
 from .context import RenderContext
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
 _BLOCK_TARGETS = ("ul", "ol", "blockquote", "table", "div", "details", "pre")
 
 
@@ -85,12 +84,12 @@ def _strip_trailing_id(el: etree.Element) -> str | None:
         last = el[-1]
         if last.tag in ("ul", "ol", "p"):
             return None  # the id belongs to the nested block
-        m = _BLOCK_ID.search(last.tail or "")
+        m = BLOCK_ID_RE.search(last.tail or "")
         if m:
             last.tail = (last.tail or "")[: m.start()].rstrip() or None
             return m.group(1)
         return None
-    m = _BLOCK_ID.search(el.text or "")
+    m = BLOCK_ID_RE.search(el.text or "")
     if m:
         el.text = (el.text or "")[: m.start()].rstrip()
         return m.group(1)
