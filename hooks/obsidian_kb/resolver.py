@@ -114,22 +114,18 @@ class Resolver:
 
 
 def find_heading(note: Note, chain: tuple[str, ...]) -> Heading | None:
-    """``#A#B``: B must be found inside A's section; a single heading is the first match."""
-    headings = note.scan.headings
+    """Obsidian's walk for ``#A#B``: in document order, the first heading matching A, then
+    the first later heading matching B that is deeper than A, and so on. B need not lie
+    inside A's section (``# A``, ``# C``, ``## B`` still finds B)."""
+    keys = [heading_key(part) for part in chain]
     found: Heading | None = None
-    pos = 0
-    for part in chain:
-        key = heading_key(part)
-        for i in range(pos, len(headings)):
-            h = headings[i]
-            if found is not None and h.level <= found.level:
-                return None
-            if h.key == key:
-                found, pos = h, i + 1
-                break
-        else:
-            return None
-    return found
+    for h in note.scan.headings:
+        if h.key == keys[0] and (found is None or h.level > found.level):
+            found = h
+            keys.pop(0)
+            if not keys:
+                return found
+    return None
 
 
 def find_block(note: Note, block_id: str) -> Block | None:
