@@ -24,6 +24,8 @@ class Resolution:
     heading: Heading | None = None
     block: Block | None = None
     problem: str | None = None
+    #: what could not be found: "file", "heading" or "block" (None when resolved)
+    missing: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -96,7 +98,8 @@ class Resolver:
     def resolve(self, spec: LinkSpec, source: str) -> Resolution:
         file = self.find_file(spec.path, source, relative_first=spec.style == "markdown")
         if file is None:
-            return Resolution(spec, source, problem=f"no note or file named '{spec.path}'")
+            return Resolution(spec, source, problem=f"no note or file named '{spec.path}'",
+                              missing="file")
         note = self.index.notes.get(file.path)
         if note is None or not (spec.headings or spec.block):
             return Resolution(spec, source, file)
@@ -104,12 +107,13 @@ class Resolver:
             block = find_block(note, spec.block)
             if block is None:
                 return Resolution(spec, source, file,
-                                  problem=f"'{file.path}' has no block '^{spec.block}'")
+                                  problem=f"'{file.path}' has no block '^{spec.block}'", missing="block")
             return Resolution(spec, source, file, block=block)
         heading = find_heading(note, spec.headings)
         if heading is None:
             return Resolution(spec, source, file,
-                              problem=f"'{file.path}' has no heading '{'#'.join(spec.headings)}'")
+                              problem=f"'{file.path}' has no heading '{'#'.join(spec.headings)}'",
+                              missing="heading")
         return Resolution(spec, source, file, heading=heading)
 
 

@@ -51,6 +51,11 @@ class LinkSpec:
         return "".join("#" + h for h in self.headings)
 
     @property
+    def target(self) -> str:
+        """Path and subpath as written, without the alias: ``Note#Heading``."""
+        return self.path + self.subpath
+
+    @property
     def written(self) -> str:
         """The link as the author wrote it."""
         if self.style == "markdown":

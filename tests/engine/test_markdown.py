@@ -348,36 +348,60 @@ def test_embed_two_sections_of_one_note():
     assert "Sub: A (b) / c" in second.text and "스택과 힙" in second.text
 
 
-def test_embed_cycle_reported_and_not_recursed():
+def missing_boxes(root):
+    """(target as written, reason) of every "cannot be found" box."""
+    return [(b.find("span", **{"class": "kb-embed-missing-target"}).text, b.attrs["data-reason"])
+            for b in root.find_all("span", **{"class": "kb-embed-missing"})]
+
+
+def test_embed_cycle_reported_once_and_not_recursed():
     index = make_index(EMBED_FILES)
     ctx = make_context(index)
     root = render_page(index, "notes/A.md", ctx)
     outer = embeds(root)
     assert len(outer) == 1 and outer[0].attrs["data-embed"] == "notes/B.md"
-    missing = root.find("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
-    assert missing.text == "![[A]]"
-    assert [p.kind for p in ctx.problems] == ["cycle"]
-    problem = ctx.problems[0]
-    assert "notes/A.md → notes/B.md → notes/A.md" in problem.message
-    # named where the embed that closes the cycle is written: B.md line 4
-    assert (problem.path, problem.line, problem.link) == ("notes/B.md", 4, "![[A]]")
+    assert missing_boxes(root) == [("A", "cycle")]
+    assert "[[" not in root.text
     # links inside the embedded note resolve from its own folder, relative to the page
     assert outer[0].find("a", **{"class": "wikilink"}).attrs["href"].startswith("../folder/name.md#intro")
+    # B's page meets the same cycle from the other side; the pre-scan reports it once
+    render_page(index, "notes/B.md", ctx)
+    assert ctx.problems == []
+    cycles = [p for p in resolve_vault(index).problems if p.kind == "cycle"]
+    assert [(p.path, p.line, p.link) for p in cycles] == [("notes/B.md", 4, "![[A]]"),
+                                                           ("notes/self.md", 2, "![[self]]")]
+    assert "notes/A.md → notes/B.md → notes/A.md" in cycles[0].message
 
 
 def test_self_embed_is_a_cycle():
-    index = make_index(EMBED_FILES)
+    index = make_index({**EMBED_FILES, "notes/other.md": "![[self]]\n"})
     ctx = make_context(index)
     root = render_page(index, "notes/self.md", ctx)
-    assert embeds(root) == []
-    assert [(p.kind, p.path, p.line) for p in ctx.problems] == [("cycle", "notes/self.md", 2)]
+    assert embeds(root) == [] and missing_boxes(root) == [("self", "cycle")]
+    # a page embedding the self-embedding note shows it once, and nothing more is reported
+    other = render_page(index, "notes/other.md", ctx)
+    assert len(embeds(other)) == 1 and missing_boxes(other) == [("self", "cycle")]
+    cycles = [(p.path, p.line) for p in resolve_vault(index).problems if p.kind == "cycle"]
+    assert cycles.count(("notes/self.md", 2)) == 1 and len(cycles) == 2  # A⇄B, self
 
 
 def test_missing_embed_target():
-    root = render("![[Nowhere]] ![[name#Nope]] ![[없는.png]]", FILES)
-    spans = root.find_all("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
-    assert [s.text for s in spans] == ["![[Nowhere]]", "![[name#Nope]]", "![[없는.png]]"]
+    root = render("![[Nowhere]]\n\n![[name#Nope]]\n\n![[name#^nope]]\n\n![[없는.png]]", FILES)
+    assert missing_boxes(root) == [("Nowhere", "file"), ("name#Nope", "heading"), ("name#^nope", "block"),
+                                   ("없는.png", "file")]
+    whys = [b.find("span", **{"class": "kb-embed-missing-why"}).text
+            for b in root.find_all("span", **{"class": "kb-embed-missing"})]
+    assert all(w.startswith("찾을 수 없음") for w in whys) and len(set(whys)) == 3
     assert root.find_all("img") == [] and embeds(root) == []
+    assert "[[" not in root.text
+
+
+def test_embed_nested_too_deeply_says_so():
+    chain = {f"d/n{i}.md": f"# N{i}\n![[n{i + 1}]]\n" for i in range(12)}
+    chain["d/n12.md"] = "끝\n"
+    root = render("![[n0]]", chain)
+    assert missing_boxes(root) == [("n8", "depth")]
+    assert len(embeds(root)) == 8  # max_embed_depth
 
 
 IMAGES = [
@@ -481,61 +505,5 @@ def test_section_that_embeds_itself_is_a_cycle():
     index = make_index({"page.md": "## A\n![[#A]]\n\n## B\n![[#A]]\n"})
     ctx = make_context(index)
     root = render_page(index, "page.md", ctx)
-    assert {p.kind for p in ctx.problems} == {"cycle"}
-    assert root.find_all("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
-
-
-# -- code spans and brackets inside a link (the construct that opens first wins) ------
-SYNTAX_FILES = {
-    "api/Functions.md": "## `hasTag`\n## Types\n### **oneOf([a, b])**\n## `__init__(self)`\n",
-    "BaseMessage.md": "",
-    "x.md": "",
-}
-LINK_SYNTAX = [
-    # (id, source, [(href, text)], literal text left around the links)
-    ("code-in-heading-with-alias", "[[Functions#`hasTag`|hasTag]]",
-     [("api/Functions.md#hastag", "hasTag")], ""),
-    ("code-call-in-heading", "[[Functions#`__init__(self)`]]",
-     [("api/Functions.md#initself", "Functions > `__init__(self)`")], ""),
-    ("brackets-and-bold-in-heading-path", "[[Functions#Types#**oneOf([a, b])**]]",
-     [("api/Functions.md#oneofa-b", "Functions > Types > **oneOf([a, b])**")], ""),
-    ("triple-brackets-innermost", "Union[[[BaseMessage]]]", [("BaseMessage.md", "BaseMessage")],
-     "Union[BaseMessage]"),
-    ("quadruple-brackets-innermost", "[[[[x]]]]", [("x.md", "x")], "[[x]]"),
-    ("code-opens-first", "`[[x]]` [[x]]", [("x.md", "x")], "[[x]] x"),
-    ("escape-opens-first", r"\[[x]] [[x]]", [("x.md", "x")], "[[x]] x"),
-]
-
-
-@pytest.mark.parametrize(("source", "expected", "literal"),
-                         [pytest.param(*c[1:], id=c[0]) for c in LINK_SYNTAX])
-def test_link_syntax_inside_links(source, expected, literal):
-    index = make_index({**SYNTAX_FILES, "page.md": source + "\n"})
-    root = render_page(index, "page.md")
-    assert links(root) == expected
-    assert not root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
-    if literal:
-        assert root.find("p").text == literal
-    # the pre-scan sees the same links, all resolved: nothing to report
-    assert resolve_vault(index).problems == ()
-    assert len([o for o in index.notes["page.md"].scan.links]) == len(expected)
-
-
-def test_same_note_heading_with_code():
-    root = render("## `__init__(self)`\n\n[[#`__init__(self)`]]\n", FILES)
-    assert links(root) == [("#initself", "`__init__(self)`")]
-    assert root.by_id("initself").tag == "h2"
-
-
-HIGHLIGHTS = [
-    # pymdownx.mark renders neither of the last two (measured), so the engine keeps its own.
-    ("plain", "==힙== 영역", "힙"),
-    ("before-particle", "==힙==은 빠르다", "힙"),
-    ("quoted-before-particle", '=="힙"==은 빠르다', '"힙"'),
-    ("parens-before-particle", "==(괄호)==는 빠르다", "(괄호)"),
-]
-
-
-@pytest.mark.parametrize(("source", "marked"), [pytest.param(*c[1:], id=c[0]) for c in HIGHLIGHTS])
-def test_highlights(source, marked):
-    assert [m.text for m in render(source, FILES).find_all("mark")] == [marked]
+    assert [(p.kind, p.line) for p in resolve_vault(index).problems] == [("cycle", 2)]
+    assert missing_boxes(root) == [("#A", "cycle"), ("#A", "cycle")]

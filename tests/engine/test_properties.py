@@ -123,7 +123,7 @@ USER_TEXT = st.lists(st.one_of(EVIL, SAFE), min_size=1, max_size=4).map("".join)
 ALLOWED_TAGS = {"#root", "p", "a", "span", "div", "img", "mark", "h1", "h2", "em", "strong", "br",
                 "audio", "video", "iframe", "ul", "li"}
 ALLOWED_ATTRS = {"href", "class", "title", "data-note", "data-embed", "id", "src", "alt", "width",
-                 "height", "loading", "controls", "preload"}
+                 "height", "loading", "controls", "preload", "role", "data-reason"}
 
 
 def _assert_inert(root):
