@@ -507,3 +507,63 @@ def test_section_that_embeds_itself_is_a_cycle():
     root = render_page(index, "page.md", ctx)
     assert [(p.kind, p.line) for p in resolve_vault(index).problems] == [("cycle", 2)]
     assert missing_boxes(root) == [("#A", "cycle"), ("#A", "cycle")]
+
+
+# -- ordinary Markdown links: checked and shown like wikilinks --------------------
+MD_LINKS = [
+    # (id, source, href or None when unresolved, text)
+    ("resolved-anywhere", "[보기](name.md)", "folder/name.md", "보기"),
+    ("resolved-heading-text", "[보기](name.md#What%20is%20it)", "folder/name.md#what-is-it", "보기"),
+    ("missing-note", "[없음](Missing.md)", None, "없음"),
+    ("missing-heading", "[없음](name.md#Nope)", None, "없음"),
+    ("missing-block", "[없음](name.md#^nope)", None, "없음"),
+    ("missing-without-suffix", "[없음](Missing)", None, "없음"),
+    ("markup-in-text-kept", "[**굵게** 없음](Missing.md)", None, "굵게 없음"),
+]
+
+
+@pytest.mark.parametrize(("source", "href", "text"), [pytest.param(*c[1:], id=c[0]) for c in MD_LINKS])
+def test_markdown_links_like_wikilinks(source, href, text):
+    index = make_index({**FILES, "page.md": f"# 제목\n\n앞 {source} 뒤\n"})
+    root = render_page(index, "page.md")
+    problems = resolve_vault(index).problems
+    if href is None:
+        (span,) = root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+        assert span.text == text
+        assert not [a for a in root.find_all("a") if not a.has_class("headerlink")]
+        assert [(p.path, p.line, p.kind) for p in problems] == [("page.md", 3, "link")]
+        assert problems[0].link.startswith("[")
+    else:
+        (a,) = [a for a in root.find_all("a") if not a.has_class("headerlink")]
+        assert (a.attrs["href"], a.text) == (href, text)
+        assert problems == ()
+    assert "앞 " in root.find("p").text and " 뒤" in root.find("p").text
+
+
+def test_missing_markdown_image_is_a_box():
+    root = render("![그림](없는.png)\n", FILES)
+    assert missing_boxes(root) == [("없는.png", "file")]
+    assert root.find_all("img") == []
+
+
+def test_own_links_are_not_markdown_links():
+    """Permalinks, footnotes and attr_list ids point at ids the page has: never "unresolved"."""
+    root = render("# 제목\n\n본문[^1] [위로](#top)\n\n[^1]: 각주\n\n## 끝 {#top}\n", FILES)
+    assert not root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+    assert root.find("a", **{"class": "footnote-ref"}) is not None or root.find_all("sup")
+
+
+@pytest.mark.parametrize(("page", "up"), [("page.md", ""), ("a/page.md", "../"), ("a/b/page.md", "../../")])
+def test_media_src_is_the_served_url_at_any_depth(page, up):
+    """MkDocs rewrites only ``<a href>`` and ``<img src>``: players and frames need the final
+    URL (directory URLs put ``a/b/page.md`` at ``a/b/page/``, one folder deeper)."""
+    index = make_index({**FILES, page: "![[s.mp3]] ![[v.mp4]] ![[d.pdf]] ![[a.png]]\n"})
+    ctx = make_context(index)
+    ctx.urls = {p: p[:-3] + "/" if p.endswith(".md") else p for p in index.files}
+    root = render_page(index, page, ctx)
+    deeper = up + "../"  # the page itself is a folder
+    assert root.find("audio").attrs["src"] == deeper + "media/s.mp3"
+    assert root.find("video").attrs["src"] == deeper + "media/v.mp4"
+    assert root.find("iframe").attrs["src"] == deeper + "media/d.pdf"
+    # the image stays a source path, which MkDocs rewrites and checks
+    assert root.find("img").attrs["src"] == up + "%EA%B7%B8%EB%A6%BC/a.png"

@@ -51,13 +51,21 @@ def link_element(context: RenderContext, resolution) -> etree.Element:
         if resolution.ok:
             el.set("class", "wikilink wikilink-file")
             el.set("title", resolution.file.path if resolution.file else "")
-        else:
-            el.set("class", "wikilink wikilink-unresolved")
-            el.set("title", f"연결되지 않은 링크: {resolution.problem}")
+            el.text = text
+            return el
         el.text = text
-        return el
+        return unresolved_element(resolution, el)
     el = etree.Element("a", {"href": href, "class": "wikilink"})
     if resolution.file is not None and resolution.file.is_note:
         el.set("data-note", resolution.file.path)
     el.text = text
+    return el
+
+
+def unresolved_element(resolution, content: etree.Element) -> etree.Element:
+    """A link that does not resolve: its text, no href (wikilinks and Markdown links alike)."""
+    el = etree.Element("span", {"class": "wikilink wikilink-unresolved",
+                                "title": f"연결되지 않은 링크: {resolution.problem}"})
+    el.text = content.text
+    el.extend(list(content))
     return el

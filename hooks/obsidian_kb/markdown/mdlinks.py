@@ -4,7 +4,9 @@ Obsidian reads ``[text](Note%20name.md#Heading)`` with the same rules as a
 wikilink (shortest path, ``.md`` optional, heading text as the fragment). MkDocs
 only knows paths relative to the page, so a link that Obsidian finds anywhere
 in the vault is rewritten here to the real file and to the id the site emits.
-Links we cannot resolve are left for MkDocs to check and report.
+A link that does not resolve looks exactly like an unresolved wikilink (no
+href; the pre-scan reports it at ``path:line``), and a missing image gets the
+same "cannot be found" box as a broken embed.
 """
 
 from __future__ import annotations
@@ -15,26 +17,50 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..wikilink import parse_markdown_link
 from .context import RenderContext
+from .embeds import missing_box
+from .links import unresolved_element
+
+
+#: Links other extensions (and we) write; the author wrote none of them as ``[text](url)``.
+_OURS = {"wikilink", "kb-tag", "headerlink", "footnote-ref", "footnote-backref"}
 
 
 class MarkdownLinkProcessor(Treeprocessor):
     def __init__(self, md, context: RenderContext) -> None:
         super().__init__(md)
         self.context = context
+        self._ids: set[str | None] = set()
 
     def run(self, root: etree.Element) -> None:
         if self.context.page is None:
             return
-        for el in [e for e in root.iter() if e.tag in ("a", "img")]:
-            attr = "href" if el.tag == "a" else "src"
-            url = el.get(attr)
-            if not url or "wikilink" in (el.get("class") or ""):
-                continue
-            spec = parse_markdown_link(url, embed=el.tag == "img")
-            if spec is None or not (spec.path or spec.headings or spec.block):
-                continue
-            resolution = self.context.resolve(spec)
-            if resolution.ok and resolution.file is not None:
-                href = self.context.href(resolution.file, resolution.anchor)
-                if href is not None:
-                    el.set(attr, href)
+        self._ids = {el.get("id") for el in root.iter() if el.get("id")}
+        for parent in [p for p in root.iter() if any(c.tag in ("a", "img") for c in p)]:
+            for i, el in enumerate(list(parent)):
+                if el.tag in ("a", "img"):
+                    self._link(parent, i, el)
+
+    def _link(self, parent: etree.Element, i: int, el: etree.Element) -> None:
+        attr = "href" if el.tag == "a" else "src"
+        url = el.get(attr)
+        if not url or _OURS.intersection((el.get("class") or "").split()):
+            return
+        if url.startswith("#") and url[1:] in self._ids:
+            return  # an id this page already has (a permalink, a footnote, an attr_list id)
+        text = "".join(el.itertext()) if el.tag == "a" else el.get("alt", "")
+        spec = parse_markdown_link(url, text, embed=el.tag == "img")
+        if spec is None or not (spec.path or spec.headings or spec.block):
+            return
+        resolution = self.context.resolve(spec)
+        if resolution.ok and resolution.file is not None:
+            href = self.context.href(resolution.file, resolution.anchor)
+            if href is not None:
+                el.set(attr, href)
+            return
+        if not resolution.ok:
+            if el.tag == "img":
+                replacement = missing_box(resolution)
+            else:
+                replacement = unresolved_element(resolution, el)
+            replacement.tail = el.tail
+            parent[i] = replacement
