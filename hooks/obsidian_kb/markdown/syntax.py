@@ -27,6 +27,8 @@ class ObsidianPreprocessor(Preprocessor):
         if "%%" in text:
             text = remove_comments(text)
         out = text.split("\n")
+        if "``" in text or "~~" in text:
+            out = dedent_fences(out)
         if not any(_LONE_DASH.match(line) for line in out):
             return out
         inside_code = code_ranges(text)
@@ -45,6 +47,36 @@ class ObsidianPreprocessor(Preprocessor):
                 line = f"{m.group(1)}- &#8203;"
             fixed.append(line)
         return fixed
+
+
+_FENCE = re.compile(r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_QUOTES = re.compile(r"^(?:[ ]{0,3}>[ ]?)*")
+
+
+def dedent_fences(lines: list[str]) -> list[str]:
+    """A fence indented by 1-3 spaces (``>  ```md`` in a callout) is still a fence when its
+    lines are indented less (CommonMark, Obsidian); SuperFences then reads it as inline code.
+    Remove the fence's indentation from its own lines, as CommonMark does."""
+    out = list(lines)
+    i, n = 0, len(lines)
+    while i < n:
+        m = _FENCE.match(lines[i])
+        if not m or (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            i += 1
+            continue
+        prefix, indent, fence = m.group("prefix"), len(m.group("indent")), m.group("fence")
+        closer = re.compile(r"^[ ]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+        j = i + 1
+        while j < n and _QUOTES.match(lines[j]).group(0) == prefix and not closer.match(lines[j][len(prefix):]):
+            j += 1
+        closed = j < n and _QUOTES.match(lines[j]).group(0) == prefix
+        in_list = not prefix and i > 0 and _LIST_ITEM.match(lines[i - 1]) is not None
+        if indent and closed and not in_list:
+            for k in range(i, j + 1):
+                body = lines[k][len(prefix):]
+                out[k] = prefix + body[min(indent, len(body) - len(body.lstrip(" "))):]
+        i = j + 1 if closed else i + 1
+    return out
 
 
 class ObsidianHashHeaderProcessor(HashHeaderProcessor):
