@@ -570,3 +570,17 @@ def test_media_src_is_the_served_url_at_any_depth(page, up):
     assert root.find("iframe").attrs["src"] == deeper + "media/d.pdf"
     # the image stays a source path, which MkDocs rewrites and checks
     assert root.find("img").attrs["src"] == up + "%EA%B7%B8%EB%A6%BC/a.png"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    pytest.param('> [!note]\n>  ```md\n> [[0]] "%d%%"\n>  ```\n', '[[0]] "%d%%"\n', id="callout"),
+    pytest.param('> [!note]\n>  ```md\n>  > [!tip] 팁\n>  # 제목 아님\n>  ```\n',
+                 "> [!tip] 팁\n# 제목 아님\n", id="callout-body-indented"),
+    pytest.param('>  ~~~\n> [[0]]\n>  ~~~\n', "[[0]]\n", id="quote-tilde"),
+    pytest.param(' ```md\n[[0]]\n ```\n', "[[0]]\n", id="top-level"),
+])
+def test_indented_fence_is_a_verbatim_block(text, code):
+    root = render(text, FILES)
+    (pre,) = root.find_all("pre")
+    assert pre.find("code").text == code
+    assert not [n for n in root.iter() if n.tag in ("h1", "a", "span") and n.has_class("wikilink")]
