@@ -584,3 +584,62 @@ def test_indented_fence_is_a_verbatim_block(text, code):
     (pre,) = root.find_all("pre")
     assert pre.find("code").text == code
     assert not [n for n in root.iter() if n.tag in ("h1", "a", "span") and n.has_class("wikilink")]
+
+
+# -- code spans and brackets inside a link (the construct that opens first wins) ------
+SYNTAX_FILES = {
+    "api/Functions.md": "## `hasTag`\n## Types\n### **oneOf([a, b])**\n## `__init__(self)`\n",
+    "BaseMessage.md": "",
+    "x.md": "",
+}
+LINK_SYNTAX = [
+    # (id, source, [(href, text)], literal text left around the links)
+    ("code-in-heading-with-alias", "[[Functions#`hasTag`|hasTag]]",
+     [("api/Functions.md#hastag", "hasTag")], ""),
+    ("code-call-in-heading", "[[Functions#`__init__(self)`]]",
+     [("api/Functions.md#initself", "Functions > `__init__(self)`")], ""),
+    ("brackets-and-bold-in-heading-path", "[[Functions#Types#**oneOf([a, b])**]]",
+     [("api/Functions.md#oneofa-b", "Functions > Types > **oneOf([a, b])**")], ""),
+    ("triple-brackets-innermost", "Union[[[BaseMessage]]]", [("BaseMessage.md", "BaseMessage")],
+     "Union[BaseMessage]"),
+    ("quadruple-brackets-innermost", "[[[[x]]]]", [("x.md", "x")], "[[x]]"),
+    ("code-opens-first", "`[[x]]` [[x]]", [("x.md", "x")], "[[x]] x"),
+    ("escape-opens-first", r"\[[x]] [[x]]", [("x.md", "x")], "[[x]] x"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected", "literal"),
+                         [pytest.param(*c[1:], id=c[0]) for c in LINK_SYNTAX])
+def test_link_syntax_inside_links(source, expected, literal):
+    index = make_index({**SYNTAX_FILES, "page.md": source + "\n"})
+    root = render_page(index, "page.md")
+    assert links(root) == expected
+    assert not root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+    if literal:
+        assert root.find("p").text == literal
+    # the pre-scan sees the same links, all resolved: nothing to report
+    assert resolve_vault(index).problems == ()
+    scanned = [resolve_vault(index).links[i].resolution for i in range(len(expected))]
+    assert [(r.file.path, r.anchor) for r in scanned] == [
+        (href.partition("#")[0], href.partition("#")[2] or None) for href, _ in expected]
+    assert len(index.notes["page.md"].scan.links) == len(expected)
+
+
+def test_same_note_heading_with_code():
+    root = render("## `__init__(self)`\n\n[[#`__init__(self)`]]\n", FILES)
+    assert links(root) == [("#initself", "`__init__(self)`")]
+    assert root.by_id("initself").tag == "h2"
+
+
+HIGHLIGHTS = [
+    # pymdownx.mark renders neither of the last two (measured), so the engine keeps its own.
+    ("plain", "==힙== 영역", "힙"),
+    ("before-particle", "==힙==은 빠르다", "힙"),
+    ("quoted-before-particle", '=="힙"==은 빠르다', '"힙"'),
+    ("parens-before-particle", "==(괄호)==는 빠르다", "(괄호)"),
+]
+
+
+@pytest.mark.parametrize(("source", "marked"), [pytest.param(*c[1:], id=c[0]) for c in HIGHLIGHTS])
+def test_highlights(source, marked):
+    assert [m.text for m in render(source, FILES).find_all("mark")] == [marked]
