@@ -643,3 +643,21 @@ HIGHLIGHTS = [
 @pytest.mark.parametrize(("source", "marked"), [pytest.param(*c[1:], id=c[0]) for c in HIGHLIGHTS])
 def test_highlights(source, marked):
     assert [m.text for m in render(source, FILES).find_all("mark")] == [marked]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("본문 ^b\n\n![[o#^b]]\n", id="page-has-the-id"),
+    pytest.param("![[o#^b]]\n\n![[o#^b]]\n", id="block-embedded-twice"),
+    pytest.param("![[o]]\n\n![[o#^b]]\n\n- 항목 ^b\n", id="page-id-after-the-embeds"),
+    pytest.param("![[o#섹션]]\n\n![[o]]\n", id="section-then-whole-note"),
+])
+def test_embedded_block_ids_never_repeat_an_id_on_the_page(text):
+    index = make_index({"o.md": "## 섹션\n내용 ^b\n\n- 목록\n\n^list\n", "page.md": text})
+    root = render_page(index, "page.md")
+    ids = root.ids
+    assert len(ids) == len(set(ids)), ids
+    assert "^b" in ids
+    own = index.notes["page.md"].scan.blocks
+    if own:  # the page's own block keeps its id; the embedded copy does not take it
+        target = root.by_id("^b")
+        assert not any(a.has_class("kb-embed") for a in target.ancestors())

@@ -38,6 +38,8 @@ class RenderContext:
     #: (note path, part key) of what is being shown: the page, then each embed inside it
     stack: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: block ids (``^id``) the page being written already holds: its own, then each embed's
+    block_ids: set[str] = field(default_factory=set)
     _markdowns: dict[int, Markdown] = field(default_factory=dict)
     _resolved: dict[tuple[LinkSpec, str], Resolution] = field(default_factory=dict)
 
@@ -53,6 +55,8 @@ class RenderContext:
     def set_page(self, page: VaultFile | None) -> None:
         self.page = page
         self.stack = [(page.path, "")] if page is not None else []
+        note = self.index.notes.get(page.path) if page is not None else None
+        self.block_ids = {"^" + b.id for b in note.scan.blocks} if note is not None else set()
 
     @property
     def source(self) -> str:

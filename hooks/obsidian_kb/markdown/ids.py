@@ -70,12 +70,20 @@ class IdProcessor(Treeprocessor):
                 if found is None:
                     continue
                 empty = not (el.text or "").strip() and len(el) == 0
+                target = el
                 if empty and el.tag == "p" and i > 0 and children[i - 1].tag in _BLOCK_TARGETS:
                     # "^id" alone on the line after a list, quote or table names that block.
-                    children[i - 1].set("id", "^" + found)
+                    target = children[i - 1]
                     parent.remove(el)
-                elif "id" not in el.attrib:
-                    el.set("id", "^" + found)
+                if "id" in target.attrib:
+                    continue
+                block_id = "^" + found
+                if self.context.nested:
+                    # An embedded block keeps its id only while the page has no such id yet.
+                    if block_id in self.context.block_ids:
+                        continue
+                    self.context.block_ids.add(block_id)
+                target.set("id", block_id)
 
 
 def _strip_trailing_id(el: etree.Element) -> str | None:
