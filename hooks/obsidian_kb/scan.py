@@ -27,8 +27,10 @@ from .wikilink import (
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)*")
 _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
-_LIST_OR_BLOCK = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|>|#|\||```|~~~)")
+#: A setext underline (a lone ``-`` is an empty list item in Obsidian, see markdown/syntax.py).
+SETEXT_RE = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
+#: A line that starts something other than paragraph text (list item, quote, table, fence).
+STARTS_BLOCK_RE = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\||```|~~~)")
 _BLOCK_BOUNDARY = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|---[ \t]*$)")
 #: ``^id`` ending a paragraph or list item, or alone on the line after a list, quote or table.
 BLOCK_ID_RE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
@@ -142,6 +144,20 @@ def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
     return start, max(end, start)
 
 
+def setext_start(lines: list[str], underline: int) -> int | None:
+    """First line of the paragraph a setext underline turns into a heading, or None.
+
+    Any number of lines counts (CommonMark, Obsidian): back to a blank line or an ATX
+    heading; a list item, quote or table line before it means the underline is not one.
+    """
+    k = underline
+    while k > 0 and lines[k - 1].strip() and not _ATX.match(lines[k - 1]):
+        if STARTS_BLOCK_RE.match(lines[k - 1]):
+            return None
+        k -= 1
+    return k if k < underline else None
+
+
 def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
     data, fm_lines, fm_problem = split_frontmatter(text)
     problems = [fm_problem] if fm_problem else []
@@ -169,14 +185,10 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
             raw = (atx.group(2) or "").strip()
             headings.append(Heading(len(atx.group(1)), raw, lineno, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
-        elif (
-            _SETEXT.match(line) and idx > 0 and lines[idx - 1].strip()
-            and (idx < 2 or not lines[idx - 2].strip())
-            and not _LIST_OR_BLOCK.match(lines[idx - 1])
-        ):
-            raw = visible[idx - 1].strip()
+        elif SETEXT_RE.match(line) and (first := setext_start(lines, idx)) is not None:
+            raw = "\n".join(visible[k].strip() for k in range(first, idx))
             level = 1 if line.strip().startswith("=") else 2
-            headings.append(Heading(level, raw, lineno - 1, heading_key(raw),
+            headings.append(Heading(level, raw, first + 1, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
         b = BLOCK_ID_RE.search(line) if "^" in line else None
         if b:

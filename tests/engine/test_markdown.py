@@ -7,7 +7,7 @@ from __future__ import annotations
 import markdown
 import pymdownx.slugs
 import pytest
-from kbtest import make_context, make_index, parse_html, render, render_page
+from kbtest import make_context, make_index, parse_html, render, render_page, resolve
 from obsidian_kb.checks import resolve_vault
 from obsidian_kb.markdown.callouts import TITLES, TYPES
 
@@ -661,3 +661,32 @@ def test_embedded_block_ids_never_repeat_an_id_on_the_page(text):
     if own:  # the page's own block keeps its id; the embedded copy does not take it
         target = root.by_id("^b")
         assert not any(a.has_class("kb-embed") for a in target.ancestors())
+
+
+SETEXT = [
+    # (id, text, [(tag, heading text)] in the page, in the index)
+    ("two-lines-dash", "첫 줄\n둘째 줄\n---\n\n본문\n", [("h2", "첫 줄\n둘째 줄")]),
+    ("three-lines-equals", "가\n나\n다\n===\n", [("h1", "가\n나\n다")]),
+    ("after-atx", "# A\nb\nc\n---\n", [("h1", "A"), ("h2", "b\nc")]),
+    ("after-fence", "```\ncode\n```\n둘\n셋\n---\n", [("h2", "둘\n셋")]),
+    ("one-line", "한 줄\n---\n", [("h2", "한 줄")]),
+    ("list-then-rule", "- a\n- b\n---\n", []),
+    ("lazy-list-line-then-rule", "- a\nlazy\n---\n", []),
+    ("quote-then-rule", "> q\n---\n", []),
+    ("blank-then-rule", "문단\n\n---\n", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [pytest.param(*c[1:], id=c[0]) for c in SETEXT])
+def test_setext_paragraph_of_several_lines(text, expected):
+    index = make_index({"page.md": text})
+    root = render_page(index, "page.md")
+    found = [(h.tag, h.text.rstrip("¶")) for h in root.iter() if h.tag in ("h1", "h2")]
+    assert [(tag, " ".join(t.split())) for tag, t in found] == [(tag, " ".join(t.split()))
+                                                                  for tag, t in expected]
+    scanned = index.notes["page.md"].scan.headings
+    assert [(f"h{h.level}", h.text) for h in scanned] == expected
+    assert [h.attrs["id"] for h in root.iter() if h.tag in ("h1", "h2")] == [h.id for h in scanned]
+    if expected:  # and Obsidian's heading link finds it, line break read as a space
+        last = " ".join(expected[-1][1].split())
+        assert resolve(index, f"#{last}", "page.md").heading == scanned[-1]

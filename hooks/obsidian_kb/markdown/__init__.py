@@ -20,6 +20,7 @@ from .syntax import (
     HighlightProcessor,
     ObsidianHashHeaderProcessor,
     ObsidianPreprocessor,
+    SetextHeadingProcessor,
     TagProcessor,
 )
 
@@ -36,6 +37,7 @@ class ObsidianExtension(Extension):
         ctx = self.context
         md.preprocessors.register(ObsidianPreprocessor(md), "kb_obsidian", 27)
         md.parser.blockprocessors.register(ObsidianHashHeaderProcessor(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(SetextHeadingProcessor(md.parser), "setextheader", 60)
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "kb_callout", 21)
         md.inlinePatterns.register(WikilinkProcessor(md, ctx), "kb_wikilink", 200)
         md.inlinePatterns.register(TagProcessor(md, ctx), "kb_tag", 115)

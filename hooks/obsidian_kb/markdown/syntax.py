@@ -7,12 +7,12 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import util
-from markdown.blockprocessors import HashHeaderProcessor
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from ..mask import code_ranges, remove_comments
-from ..scan import TAG_RE, normalise_tag
+from ..scan import _ATX, SETEXT_RE, TAG_RE, normalise_tag, setext_start
 from .context import RenderContext
 
 _LONE_DASH = re.compile(r"^([ \t]*)-[ \t]*$")
@@ -83,6 +83,42 @@ class ObsidianHashHeaderProcessor(HashHeaderProcessor):
     """``# Title`` is a heading; ``#태그`` (no space) is a tag, as in Obsidian."""
 
     RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:[ \t](?:\\.|[^\\])*?)?)#*(?:\n|$)")
+
+
+class SetextHeadingProcessor(BlockProcessor):
+    """A paragraph of several lines over ``===`` or ``---`` is one heading (CommonMark,
+    Obsidian); Python-Markdown's own processor takes one line and leaves ``<p>`` + ``<hr>``.
+    The paragraph is found by the scan's own rule, so ids line up with the index."""
+
+    def _split(self, block: str) -> tuple[list[str], list[str], int, list[str]] | None:
+        lines = block.split("\n")
+        for i, line in enumerate(lines):
+            if i and SETEXT_RE.match(line):
+                # a stashed block (a fence) ends a paragraph like a blank line does
+                plain = ["" if util.STX in x else x for x in lines[:i]]
+                first = setext_start(plain, i)
+                if first is None or (first and plain[first - 1] and not _ATX.match(plain[first - 1])
+                                     and util.STX not in lines[first - 1]):
+                    return None
+                level = 1 if line.strip().startswith("=") else 2
+                return lines[:first], lines[first:i], level, lines[i + 1 :]
+            if not line.strip():
+                return None
+        return None
+
+    def test(self, parent, block: str) -> bool:
+        return self._split(block) is not None
+
+    def run(self, parent, blocks: list[str]) -> None:
+        split = self._split(blocks.pop(0))
+        assert split is not None
+        before, text, level, rest = split
+        if rest:
+            blocks.insert(0, "\n".join(rest))
+        if before:
+            self.parser.parseBlocks(parent, ["\n".join(before)])
+        heading = etree.SubElement(parent, f"h{level}")
+        heading.text = "\n".join(line.strip() for line in text)
 
 
 class HighlightProcessor(InlineProcessor):
