@@ -133,7 +133,8 @@ CODE = [
     ("fence-in-list", '- item\n\n    ```\n    [[0]] "%d%%"\n    ```\n'),
     ("fence-in-callout", '> [!note]\n> ```\n> [[0]] "%d%%"\n> ```\n'),
     ("fence-in-callout-two-spaces", '> [!note]\n>  ```md\n> [[0]] "%d%%"\n>  ```\n'),
-    ("fence-in-callout-two-spaces-body", '> [!example] 작성법\n>  ```md\n>  [[0]] "%d%%"\n>  # 제목 아님\n>  ```\n'),
+    ("fence-in-callout-two-spaces-body",
+     '> [!example] 작성법\n>  ```md\n>  [[0]] "%d%%"\n>  # 제목 아님\n>  ```\n'),
     ("fence-indented-one-space", ' ```md\n[[0]] "%d%%"\n ```\n'),
     ("inline-after-fence", '```\nx\n```\n\n`[[0]]` `"%d%%"` %%gone%%'),
 ]

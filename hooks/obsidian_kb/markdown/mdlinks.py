@@ -20,7 +20,6 @@ from .context import RenderContext
 from .embeds import missing_box
 from .links import unresolved_element
 
-
 #: Links other extensions (and we) write; the author wrote none of them as ``[text](url)``.
 _OURS = {"wikilink", "kb-tag", "headerlink", "footnote-ref", "footnote-backref"}
 
@@ -58,9 +57,7 @@ class MarkdownLinkProcessor(Treeprocessor):
                 el.set(attr, href)
             return
         if not resolution.ok:
-            if el.tag == "img":
-                replacement = missing_box(resolution)
-            else:
-                replacement = unresolved_element(resolution, el)
+            img = el.tag == "img"
+            replacement = missing_box(resolution) if img else unresolved_element(resolution, el)
             replacement.tail = el.tail
             parent[i] = replacement

@@ -53,6 +53,16 @@ _FENCE = re.compile(r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ ]{0,3})(?P<fen
 _QUOTES = re.compile(r"^(?:[ ]{0,3}>[ ]?)*")
 
 
+def _prefix(line: str) -> str:
+    m = _QUOTES.match(line)
+    return m.group(0) if m else ""
+
+
+def _prefix(line: str) -> str:
+    m = _QUOTES.match(line)
+    return m.group(0) if m else ""
+
+
 def dedent_fences(lines: list[str]) -> list[str]:
     """A fence indented by 1-3 spaces (``>  ```md`` in a callout) is still a fence when its
     lines are indented less (CommonMark, Obsidian); SuperFences then reads it as inline code.
@@ -67,9 +77,9 @@ def dedent_fences(lines: list[str]) -> list[str]:
         prefix, indent, fence = m.group("prefix"), len(m.group("indent")), m.group("fence")
         closer = re.compile(r"^[ ]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
         j = i + 1
-        while j < n and _QUOTES.match(lines[j]).group(0) == prefix and not closer.match(lines[j][len(prefix):]):
+        while j < n and _prefix(lines[j]) == prefix and not closer.match(lines[j][len(prefix):]):
             j += 1
-        closed = j < n and _QUOTES.match(lines[j]).group(0) == prefix
+        closed = j < n and _prefix(lines[j]) == prefix
         in_list = not prefix and i > 0 and _LIST_ITEM.match(lines[i - 1]) is not None
         if indent and closed and not in_list:
             for k in range(i, j + 1):
