@@ -58,11 +58,6 @@ def _prefix(line: str) -> str:
     return m.group(0) if m else ""
 
 
-def _prefix(line: str) -> str:
-    m = _QUOTES.match(line)
-    return m.group(0) if m else ""
-
-
 def dedent_fences(lines: list[str]) -> list[str]:
     """A fence indented by 1-3 spaces (``>  ```md`` in a callout) is still a fence when its
     lines are indented less (CommonMark, Obsidian); SuperFences then reads it as inline code.
