@@ -398,3 +398,36 @@ def test_media_embeds_play_at_depth(clean):
     for tag, name in (("audio", "소리.mp3"), ("video", "영상.mp4"), ("iframe", "문서.pdf")):
         path, _ = clean.target("프로세스/깊은/미디어/", page.find(tag).attrs["src"])
         assert path == clean.site / "첨부" / name, tag
+
+
+# -- the differential check (tests/linkcheck.py), as CI runs it --------------------
+def _linkcheck(build: Build) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, str(REPO / "tests" / "linkcheck.py"), "--vault", str(build.vault),
+           "--site", str(build.site)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("name", ["clean", "broken"])
+def test_linkcheck_finds_no_mismatch(name, request):
+    """Every link the resolver decided is on the page as decided; no dead href or src."""
+    result = _linkcheck(request.getfixturevalue(name))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 mismatch(es)" in result.stdout
+
+
+def test_linkcheck_fails_on_a_page_that_disagrees(clean, tmp_path):
+    """The check can fail: a copy of the site with one heading id renamed and one embed box
+    turned back into raw syntax is reported at the link's path:line."""
+    site = tmp_path / "site"
+    shutil.copytree(clean.site, site)
+    target = site / "노트" / "목차 대상" / "index.html"
+    target.write_text(target.read_text(encoding="utf-8").replace('id="b"', 'id="b-renamed"'),
+                      encoding="utf-8")
+    page = site / "프로세스" / "깊은" / "미디어" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("../../../%EC%B2%A8%EB%B6%80/", "../../%EC%B2%A8%EB%B6%80/"),
+                    encoding="utf-8")
+    result = _linkcheck(Build(clean.vault, site, 0, "", ""))
+    assert result.returncode == 1
+    assert "has no id 'b'" in result.stdout
+    assert "프로세스/깊은/미디어.md:3: ![[소리.mp3]]" in result.stdout
