@@ -63,9 +63,13 @@ def build_index(docs: Path) -> VaultIndex:
     return index.finish()
 
 
+#: Files MkDocs turns into pages (notebooks through mkdocs-jupyter).
+PAGES = (".md", ".ipynb")
+
+
 def page_url(site_path: str) -> str:
-    """The directory URL MkDocs gives a ``.md`` page (``use_directory_urls: true``)."""
-    folder, name = posixpath.split(site_path[: -len(".md")])
+    """The directory URL MkDocs gives a page (``use_directory_urls: true``)."""
+    folder, name = posixpath.split(posixpath.splitext(site_path)[0])
     if name in ("index", "README"):
         return folder + "/" if folder else ""
     return posixpath.join(folder, name) + "/"
@@ -75,7 +79,7 @@ def published(site: Path, file: VaultFile) -> str | None:
     """Site-relative path of the built file: a note's ``index.html`` or the copied file."""
     if file.site_path is None:
         return None
-    if file.is_note:
+    if file.suffix in PAGES:
         return page_url(file.site_path) + "index.html"
     return file.site_path
 

@@ -691,3 +691,14 @@ def test_setext_paragraph_of_several_lines(text, expected):
     if expected:  # and Obsidian's heading link finds it, line break read as a space
         last = " ".join(expected[-1][1].split())
         assert resolve(index, f"#{last}", "page.md").heading == scanned[-1]
+
+
+def test_reference_style_markdown_link_that_does_not_resolve_is_reported():
+    text = "# 제목\n\n[없음][r] 과 [보기][ok]\n\n[r]: Missing.md\n[ok]: name.md\n"
+    index = make_index({**FILES, "page.md": text})
+    ctx = make_context(index)
+    root = render_page(index, "page.md", ctx)
+    assert [s.text for s in root.find_all("span", **{"class": "wikilink wikilink-unresolved"})] == ["없음"]
+    assert [(p.path, p.line, p.kind) for p in ctx.problems] == [("page.md", 5, "link")]
+    hrefs = [a.attrs["href"] for a in root.find_all("a") if not a.has_class("headerlink")]
+    assert hrefs == ["folder/name.md"]

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..problems import Problem
 from ..wikilink import parse_markdown_link
 from .context import RenderContext
 from .embeds import missing_box
@@ -57,7 +58,20 @@ class MarkdownLinkProcessor(Treeprocessor):
                 el.set(attr, href)
             return
         if not resolution.ok:
+            self._report_unscanned(spec, resolution)
             img = el.tag == "img"
             replacement = missing_box(resolution) if img else unresolved_element(resolution, el)
             replacement.tail = el.tail
             parent[i] = replacement
+
+    def _report_unscanned(self, spec, resolution) -> None:
+        """A link the pre-scan did not see (reference-style ``[text][ref]``, ``]`` in the
+        text) is reported here, at the first line that names its URL."""
+        note = self.context.index.notes.get(self.context.source)
+        if note is None or any(o.spec.style == "markdown" and o.spec.raw == spec.raw
+                               for o in note.scan.links):
+            return
+        lines = note.scan.text.split("\n")
+        line = next((i + 1 for i, text in enumerate(lines) if spec.raw in text), 0)
+        kind = "embed" if spec.embed else "link"
+        self.context.report(Problem(note.path, line, kind, resolution.problem or "", spec.written))
