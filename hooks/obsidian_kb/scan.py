@@ -31,6 +31,7 @@ _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT_RE = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
 #: A line that starts something other than paragraph text (list item, quote, table, fence).
 STARTS_BLOCK_RE = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\||```|~~~)")
+_RULE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_BOUNDARY = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|---[ \t]*$)")
 #: ``^id`` ending a paragraph or list item, or alone on the line after a list, quote or table.
 BLOCK_ID_RE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
@@ -147,15 +148,20 @@ def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
 def setext_start(lines: list[str], underline: int) -> int | None:
     """First line of the paragraph a setext underline turns into a heading, or None.
 
-    Any number of lines counts (CommonMark, Obsidian): back to a blank line or an ATX
-    heading; a list item, quote or table line before it means the underline is not one.
+    Any number of lines counts (CommonMark, Obsidian): back to a blank line, a heading
+    or a rule; a list item, quote or table line before it means the underline is not one.
     """
     k = underline
-    while k > 0 and lines[k - 1].strip() and not _ATX.match(lines[k - 1]):
+    while k > 0 and lines[k - 1].strip() and not ends_paragraph(lines[k - 1]):
         if STARTS_BLOCK_RE.match(lines[k - 1]):
             return None
         k -= 1
     return k if k < underline else None
+
+
+def ends_paragraph(line: str) -> bool:
+    """An ATX heading, a thematic break or an underline: the next line starts afresh."""
+    return bool(_ATX.match(line) or SETEXT_RE.match(line) or _RULE.match(line))
 
 
 def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:

@@ -675,6 +675,9 @@ SETEXT = [
     ("lazy-list-line-then-rule", "- a\nlazy\n---\n", []),
     ("quote-then-rule", "> q\n---\n", []),
     ("blank-then-rule", "문단\n\n---\n", []),
+    ("heading-then-rule", "가\n---\n---\n", [("h2", "가")]),
+    ("rule-inside-run", "가\n***\n나\n---\n", [("h2", "나")]),
+    ("equals-then-dash", "가\n===\n나\n---\n", [("h1", "가"), ("h2", "나")]),
 ]
 
 

@@ -12,7 +12,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from ..mask import code_ranges, remove_comments
-from ..scan import _ATX, SETEXT_RE, TAG_RE, normalise_tag, setext_start
+from ..scan import SETEXT_RE, TAG_RE, ends_paragraph, normalise_tag, setext_start
 from .context import RenderContext
 
 _LONE_DASH = re.compile(r"^([ \t]*)-[ \t]*$")
@@ -102,8 +102,7 @@ class SetextHeadingProcessor(BlockProcessor):
                 # a stashed block (a fence) ends a paragraph like a blank line does
                 plain = ["" if util.STX in x else x for x in lines[:i]]
                 first = setext_start(plain, i)
-                if first is None or (first and plain[first - 1] and not _ATX.match(plain[first - 1])
-                                     and util.STX not in lines[first - 1]):
+                if first is None or (first and plain[first - 1] and not ends_paragraph(plain[first - 1])):
                     return None
                 level = 1 if line.strip().startswith("=") else 2
                 return lines[:first], lines[first:i], level, lines[i + 1 :]
