@@ -578,10 +578,16 @@ def test_media_src_is_the_served_url_at_any_depth(page, up):
     pytest.param('> [!note]\n>  ```md\n>  > [!tip] 팁\n>  # 제목 아님\n>  ```\n',
                  "> [!tip] 팁\n# 제목 아님\n", id="callout-body-indented"),
     pytest.param('>  ~~~\n> [[0]]\n>  ~~~\n', "[[0]]\n", id="quote-tilde"),
+    pytest.param('> [!example]\n>  ```md\n> > [!tip] 팁\n> > [[0]]\n>  ```\n', "> [!tip] 팁\n> [[0]]\n",
+                 id="callout-example-of-a-callout"),
+    pytest.param('```md\n> [!tip]\n```\n\n ```\n[[0]]\n ```\n', None, id="top-level-fence-holding-a-quote"),
     pytest.param(' ```md\n[[0]]\n ```\n', "[[0]]\n", id="top-level"),
 ])
 def test_indented_fence_is_a_verbatim_block(text, code):
     root = render(text, FILES)
+    if code is None:  # two fences: the second, indented one must stay a block too
+        assert [p.find("code").text for p in root.find_all("pre")] == ["> [!tip]\n", "[[0]]\n"]
+        return
     (pre,) = root.find_all("pre")
     assert pre.find("code").text == code
     assert not [n for n in root.iter() if n.tag in ("h1", "a", "span") and n.has_class("wikilink")]

@@ -50,12 +50,6 @@ class ObsidianPreprocessor(Preprocessor):
 
 
 _FENCE = re.compile(r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_QUOTES = re.compile(r"^(?:[ ]{0,3}>[ ]?)*")
-
-
-def _prefix(line: str) -> str:
-    m = _QUOTES.match(line)
-    return m.group(0) if m else ""
 
 
 def dedent_fences(lines: list[str]) -> list[str]:
@@ -72,15 +66,16 @@ def dedent_fences(lines: list[str]) -> list[str]:
         prefix, indent, fence = m.group("prefix"), len(m.group("indent")), m.group("fence")
         closer = re.compile(r"^[ ]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
         j = i + 1
-        while j < n and _prefix(lines[j]) == prefix and not closer.match(lines[j][len(prefix):]):
+        # the fence's lines keep its quote prefix (a top-level fence holds any line)
+        while j < n and lines[j].startswith(prefix) and not closer.match(lines[j][len(prefix):]):
             j += 1
-        closed = j < n and _prefix(lines[j]) == prefix
+        closed = j < n and lines[j].startswith(prefix)
         in_list = not prefix and i > 0 and _LIST_ITEM.match(lines[i - 1]) is not None
         if indent and closed and not in_list:
             for k in range(i, j + 1):
                 body = lines[k][len(prefix):]
                 out[k] = prefix + body[min(indent, len(body) - len(body.lstrip(" "))):]
-        i = j + 1 if closed else i + 1
+        i = j + 1 if closed else j  # an unclosed fence runs to the end of its quote (linear)
     return out
 
 
