@@ -200,7 +200,7 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
         if b:
             start, end = _block_extent(src_lines, idx)
             blocks.append(Block(b.group(1), lineno, start + 1, end + 1))
-        for m in iter_wikilinks(line):
+        for m in iter_wikilinks(line) if "[[" in line else ():
             spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
             links.append(LinkOccurrence(spec, lineno, m.start() + 1, src_lines[idx].strip()))
         for m in MARKDOWN_LINK_RE.finditer(line):

@@ -18,7 +18,10 @@ WIKILINK_RE = re.compile(_WIKILINK)
 #: What the inline parser meets first, left to right: a backslash escape, a code span
 #: (Python-Markdown's own rule) or a wikilink. Whichever opens first wins, so
 #: ``[[#`fork()`]]`` is a link and `` `[[0]]` `` is code.
-INLINE_RE = re.compile(r"\\.|(?<!\\)(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`)|" + _WIKILINK, re.S)
+#: (The leading lookahead lets the regex engine skip plain text fast: 2x on Korean prose.)
+INLINE_RE = re.compile(
+    r"(?=[\\`!\[])(?:\\.|(?<!\\)(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`)|" + _WIKILINK + ")", re.S
+)
 
 
 def iter_wikilinks(text: str) -> Iterator[re.Match[str]]:

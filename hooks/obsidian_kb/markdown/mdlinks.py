@@ -34,11 +34,20 @@ class MarkdownLinkProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         if self.context.page is None:
             return
-        self._ids = {el.get("id") for el in root.iter() if el.get("id")}
-        for parent in [p for p in root.iter() if any(c.tag in ("a", "img") for c in p)]:
-            for i, el in enumerate(list(parent)):
-                if el.tag in ("a", "img"):
-                    self._link(parent, i, el)
+        parents = []
+        self._ids = set()
+        for el in root.iter():
+            if el.get("id"):
+                self._ids.add(el.get("id"))
+            if el.tag in ("a", "img"):
+                parents.append(el)
+        if not parents:
+            return
+        by_child = {child: parent for parent in root.iter() for child in parent
+                    if child.tag in ("a", "img")}
+        for el in parents:
+            parent = by_child[el]
+            self._link(parent, list(parent).index(el), el)
 
     def _link(self, parent: etree.Element, i: int, el: etree.Element) -> None:
         attr = "href" if el.tag == "a" else "src"

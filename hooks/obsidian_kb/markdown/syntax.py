@@ -59,7 +59,7 @@ def dedent_fences(lines: list[str]) -> list[str]:
     out = list(lines)
     i, n = 0, len(lines)
     while i < n:
-        m = _FENCE.match(lines[i])
+        m = _FENCE.match(lines[i]) if "``" in lines[i] or "~~" in lines[i] else None
         if not m or (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i += 1
             continue
