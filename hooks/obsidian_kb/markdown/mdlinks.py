@@ -34,19 +34,11 @@ class MarkdownLinkProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         if self.context.page is None:
             return
-        parents = []
-        self._ids = set()
-        for el in root.iter():
-            if el.get("id"):
-                self._ids.add(el.get("id"))
-            if el.tag in ("a", "img"):
-                parents.append(el)
-        if not parents:
-            return
-        by_child = {child: parent for parent in root.iter() for child in parent
-                    if child.tag in ("a", "img")}
-        for el in parents:
-            parent = by_child[el]
+        self._ids = {el.get("id") for el in root.iter() if el.get("id")}
+        # (parent, link) pairs first: an unresolved link is replaced in its parent
+        found = [(parent, child) for parent in root.iter() for child in parent
+                 if child.tag in ("a", "img")]
+        for parent, el in found:
             self._link(parent, list(parent).index(el), el)
 
     def _link(self, parent: etree.Element, i: int, el: etree.Element) -> None:
