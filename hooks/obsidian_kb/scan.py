@@ -31,6 +31,7 @@ _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT_RE = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
 #: A line that starts something other than paragraph text (list item, quote, table, fence).
 STARTS_BLOCK_RE = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\||```|~~~)")
+_CALLOUT_TITLE = re.compile(r"^\[![^\]\s]+\]")
 _RULE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_BOUNDARY = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|---[ \t]*$)")
 #: ``^id`` ending a paragraph or list item, or alone on the line after a list, quote or table.
@@ -145,23 +146,27 @@ def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
     return start, max(end, start)
 
 
-def setext_start(lines: list[str], underline: int) -> int | None:
+def setext_start(lines: list[str], underline: int, depths: list[int] | None = None) -> int | None:
     """First line of the paragraph a setext underline turns into a heading, or None.
 
     Any number of lines counts (CommonMark, Obsidian): back to a blank line, a heading
     or a rule; a list item, quote or table line before it means the underline is not one.
+    ``lines`` are quote-stripped when ``depths`` (quote depth per line) is given: the
+    paragraph must lie inside the underline's own quote.
     """
     k = underline
     while k > 0 and lines[k - 1].strip() and not ends_paragraph(lines[k - 1]):
-        if STARTS_BLOCK_RE.match(lines[k - 1]):
+        if STARTS_BLOCK_RE.match(lines[k - 1]) or (depths and depths[k - 1] != depths[underline]):
             return None
         k -= 1
     return k if k < underline else None
 
 
 def ends_paragraph(line: str) -> bool:
-    """An ATX heading, a thematic break or an underline: the next line starts afresh."""
-    return bool(_ATX.match(line) or SETEXT_RE.match(line) or _RULE.match(line))
+    """An ATX heading, a rule, an underline or a callout's title line: what follows
+    starts afresh."""
+    return bool(_ATX.match(line) or SETEXT_RE.match(line) or _RULE.match(line)
+                or _CALLOUT_TITLE.match(line))
 
 
 def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
@@ -181,18 +186,21 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
     blocks: list[Block] = []
     links: list[LinkOccurrence] = _frontmatter_links(data, src_lines, fm_lines)
     tags: list[str] = [normalise_tag(t) for t in _as_list(data.get("tags", data.get("tag")))]
+    # quote-stripped lines and their quote depth, for setext headings inside quotes
+    bodies = [_QUOTE_PREFIX.sub("", line, count=1) if ">" in line else line for line in lines]
+    depths = [line[: len(line) - len(body)].count(">") for line, body in zip(lines, bodies, strict=True)]
     for idx, line in enumerate(lines):
         lineno = idx + 1
         # (the guards skip regexes that cannot match: same results, less work per line)
-        content = _QUOTE_PREFIX.sub("", line, count=1) if ">" in line else line
+        content = bodies[idx]
         atx = _ATX.match(content) if "#" in content else None
         if atx:
             atx = _ATX.match(_QUOTE_PREFIX.sub("", visible[idx], count=1)) or atx
             raw = (atx.group(2) or "").strip()
             headings.append(Heading(len(atx.group(1)), raw, lineno, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
-        elif SETEXT_RE.match(line) and (first := setext_start(lines, idx)) is not None:
-            raw = "\n".join(visible[k].strip() for k in range(first, idx))
+        elif SETEXT_RE.match(content) and (first := setext_start(bodies, idx, depths)) is not None:
+            raw = "\n".join(_QUOTE_PREFIX.sub("", visible[k], count=1).strip() for k in range(first, idx))
             level = 1 if line.strip().startswith("=") else 2
             headings.append(Heading(level, raw, first + 1, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))

@@ -684,6 +684,10 @@ SETEXT = [
     ("heading-then-rule", "가\n---\n---\n", [("h2", "가")]),
     ("rule-inside-run", "가\n***\n나\n---\n", [("h2", "나")]),
     ("equals-then-dash", "가\n===\n나\n---\n", [("h1", "가"), ("h2", "나")]),
+    ("in-quote-then-atx", "> 가\n> 나\n> ---\n\n## 다\n", [("h2", "가\n나"), ("h2", "다")]),
+    ("in-callout-body", "> [!note] 제목\n> 가\n> ---\n\n## 다\n", [("h2", "가"), ("h2", "다")]),
+    ("callout-title-then-rule", "> [!note] 제목\n> ---\n\n## 다\n", [("h2", "다")]),
+    ("lazy-line-after-quote", "> 가\n나\n---\n\n## 다\n", [("h2", "다")]),
 ]
 
 
