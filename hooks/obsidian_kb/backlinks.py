@@ -16,10 +16,8 @@ from .checks import LinkGraph
 from .graph import display_title
 from .urls import relative_url
 from .vault import VaultIndex
-from .wikilink import WIKILINK_RE, parse_wikilink
+from .wikilink import MARKDOWN_LINK_RE, iter_wikilinks, parse_wikilink
 
-#: Markdown links ``[text](target)``; shown as their text.
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\n]*)\)")
 #: Line markers that mean nothing out of place: list bullets, quotes, headings, callout heads.
 _LINE_MARKER = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+))+")
 _CALLOUT_HEAD = re.compile(r"^\[![^\]]+\][+-]?[ \t]*")
@@ -44,16 +42,6 @@ class Backlink:
     contexts: tuple[tuple[Segment, ...], ...]
 
 
-def _link_text(inner: str) -> str:
-    spec = parse_wikilink(inner)
-    if spec.alias:
-        return spec.alias
-    parts = [spec.path.rsplit("/", 1)[-1].removesuffix(".md"), *spec.headings]
-    if spec.block:
-        parts.append("^" + spec.block)
-    return " > ".join(p for p in parts if p)
-
-
 @lru_cache(maxsize=1 << 16)  # a line with several links is the context of several backlinks
 def plain_segments(line: str) -> tuple[Segment, ...]:
     """A source line as a reader reads it: link syntax gone, link text marked."""
@@ -61,8 +49,8 @@ def plain_segments(line: str) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     pos = 0
     matches = sorted(
-        [(m.start(), m.end(), _link_text(m.group(2))) for m in WIKILINK_RE.finditer(line)]
-        + [(m.start(), m.end(), m.group(1)) for m in _MD_LINK.finditer(line)]
+        [(m.start(), m.end(), parse_wikilink(m.group("inner")).display) for m in iter_wikilinks(line)]
+        + [(m.start(), m.end(), m.group(2)) for m in MARKDOWN_LINK_RE.finditer(line)]
     )
     for start, end, text in matches:
         if start < pos:  # a Markdown link inside a wikilink alias, say: keep the first

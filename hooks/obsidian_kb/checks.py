@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .embed_cycles import Embed, find_embed_cycles
 from .problems import Problem
 from .resolver import Resolution, Resolver
 from .scan import LinkOccurrence
@@ -32,6 +33,7 @@ def resolve_vault(index: VaultIndex, resolver: Resolver | None = None) -> LinkGr
     links: list[ResolvedLink] = []
     problems: list[Problem] = []
     incoming: dict[str, list[ResolvedLink]] = defaultdict(list)
+    embeds: dict[str, list[Embed]] = defaultdict(list)
     for note in index:
         for problem in note.scan.problems:
             problems.append(Problem(note.path, problem.line, "frontmatter", problem.message))
@@ -43,12 +45,17 @@ def resolve_vault(index: VaultIndex, resolver: Resolver | None = None) -> LinkGr
             link = ResolvedLink(note.path, occ, resolution)
             links.append(link)
             if not resolution.ok:
-                if spec.style == "markdown":
-                    continue  # MkDocs checks ordinary links itself and names the page
+                # Markdown links too: the page shows them unresolved, so MkDocs never sees them.
                 kind = "embed" if spec.embed else "link"
                 problems.append(Problem(note.path, occ.line, kind, resolution.problem or "", spec.written))
-            elif resolution.file is not None and resolution.file.path != note.path:
-                incoming[resolution.file.path].append(link)
+                continue
+            target = resolution.file
+            if target is not None and target.path != note.path:
+                incoming[target.path].append(link)
+            if (spec.embed and spec.style == "wiki" and target is not None and target.is_note
+                    and not occ.in_frontmatter):
+                embeds[note.path].append((occ.line, occ.column, spec.written, resolution))
+    problems.extend(find_embed_cycles(index, embeds))
     return LinkGraph(
         links=tuple(links),
         problems=tuple(sorted(problems)),

@@ -17,7 +17,7 @@ from markdown.extensions.toc import unique
 from pymdownx.slugs import slugify as _make_slugify
 
 from .names import fold
-from .wikilink import MARKDOWN_LINK_RE, WIKILINK_RE
+from .wikilink import MARKDOWN_LINK_RE, WIKILINK_RE, parse_wikilink
 
 _STRIP_CHARS = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]")
 _SPACES = re.compile(r"\s+")
@@ -41,14 +41,6 @@ def heading_key(text: str) -> str:
 _CODE = re.compile(r"(`+)(.+?)\1")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|==|~~)(?=\S)(.+?)(?<=\S)\1")
-_COMMENT = re.compile(r"%%.*?%%")
-_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
-
-
-def _wikilink_text(match: re.Match[str]) -> str:
-    inner = match.group(2).replace("\\|", "|")
-    target, _, alias = inner.partition("|")
-    return alias if alias else target
 
 
 def plain_heading_text(raw: str) -> str:
@@ -57,9 +49,8 @@ def plain_heading_text(raw: str) -> str:
     Only used to build a readable id; links never depend on it matching
     ``toc`` exactly, because our tree processor assigns these ids itself.
     """
-    text = _COMMENT.sub("", raw)
-    text = _CODE.sub(lambda m: m.group(2).strip(), text)
-    text = WIKILINK_RE.sub(_wikilink_text, text)
+    text = _CODE.sub(lambda m: m.group(2).strip(), raw)
+    text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group("inner")).display, text)
     text = MARKDOWN_LINK_RE.sub(lambda m: m.group(2), text)
     text = _HTML_TAG.sub("", text)
     for _ in range(3):  # nested emphasis such as ***x***
@@ -69,7 +60,3 @@ def plain_heading_text(raw: str) -> str:
 
 def heading_id(raw: str, used: MutableSet[str], slugify: Slugify = default_slugify) -> str:
     return unique(slugify(plain_heading_text(raw), "-"), used)
-
-
-def strip_block_id(text: str) -> str:
-    return _BLOCK_ID.sub("", text)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .wikilink import WIKILINK_RE
+
 _FENCE_OPEN = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
@@ -142,13 +144,26 @@ def _inline_code(text: str, start: int, end: int) -> Iterator[Range]:
     """
     pos = text.find("`", start, end)
     while pos >= 0:
-        m = _INLINE_CODE.match(text, pos, end)
-        if m:
-            yield m.start(), m.end()
-            pos = m.end()
+        link = _link_around(text, start, pos, end)
+        if link is not None:  # a wikilink opened first: its backticks are part of the link
+            start = link
         else:
-            pos += 1
-        pos = text.find("`", pos, end)
+            m = _INLINE_CODE.match(text, pos, end)
+            start = m.end() if m else pos + 1
+            if m:
+                yield m.start(), m.end()
+        pos = text.find("`", start, end)
+
+
+def _link_around(text: str, start: int, tick: int, end: int) -> int | None:
+    """The end of a wikilink that opens in ``text[start:tick]`` and holds ``tick``."""
+    pos = text.find("[[", start, tick)
+    while pos >= 0:
+        m = WIKILINK_RE.match(text, pos, end)
+        if m and m.end() > tick:
+            return m.end()
+        pos = text.find("[[", m.end() if m else pos + 1, tick)
+    return None
 
 
 def comment_ranges(text: str, code: list[Range]) -> list[Range]:

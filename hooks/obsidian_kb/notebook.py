@@ -36,7 +36,7 @@ def link_notebook(html_text: str, context: RenderContext, source: str) -> tuple[
                 continue
             pieces, pos, text = [], 0, str(node)
             for m in WIKILINK_RE.finditer(text):
-                spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
+                spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
                 resolution = context.resolve(spec)
                 if not resolution.ok:
                     problems.append(Problem(source, 0, "link",

@@ -24,6 +24,8 @@ class Resolution:
     heading: Heading | None = None
     block: Block | None = None
     problem: str | None = None
+    #: what could not be found: "file", "heading" or "block" (None when resolved)
+    missing: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -96,7 +98,8 @@ class Resolver:
     def resolve(self, spec: LinkSpec, source: str) -> Resolution:
         file = self.find_file(spec.path, source, relative_first=spec.style == "markdown")
         if file is None:
-            return Resolution(spec, source, problem=f"no note or file named '{spec.path}'")
+            return Resolution(spec, source, problem=f"no note or file named '{spec.path}'",
+                              missing="file")
         note = self.index.notes.get(file.path)
         if note is None or not (spec.headings or spec.block):
             return Resolution(spec, source, file)
@@ -104,32 +107,29 @@ class Resolver:
             block = find_block(note, spec.block)
             if block is None:
                 return Resolution(spec, source, file,
-                                  problem=f"'{file.path}' has no block '^{spec.block}'")
+                                  problem=f"'{file.path}' has no block '^{spec.block}'", missing="block")
             return Resolution(spec, source, file, block=block)
         heading = find_heading(note, spec.headings)
         if heading is None:
             return Resolution(spec, source, file,
-                              problem=f"'{file.path}' has no heading '{'#'.join(spec.headings)}'")
+                              problem=f"'{file.path}' has no heading '{'#'.join(spec.headings)}'",
+                              missing="heading")
         return Resolution(spec, source, file, heading=heading)
 
 
 def find_heading(note: Note, chain: tuple[str, ...]) -> Heading | None:
-    """``#A#B``: B must be found inside A's section; a single heading is the first match."""
-    headings = note.scan.headings
+    """Obsidian's walk for ``#A#B``: in document order, the first heading matching A, then
+    the first later heading matching B that is deeper than A, and so on. B need not lie
+    inside A's section (``# A``, ``# C``, ``## B`` still finds B)."""
+    keys = [heading_key(part) for part in chain]
     found: Heading | None = None
-    pos = 0
-    for part in chain:
-        key = heading_key(part)
-        for i in range(pos, len(headings)):
-            h = headings[i]
-            if found is not None and h.level <= found.level:
-                return None
-            if h.key == key:
-                found, pos = h, i + 1
-                break
-        else:
-            return None
-    return found
+    for h in note.scan.headings:
+        if h.key == keys[0] and (found is None or h.level > found.level):
+            found = h
+            keys.pop(0)
+            if not keys:
+                return found
+    return None
 
 
 def find_block(note: Note, block_id: str) -> Block | None:

@@ -15,15 +15,27 @@ import yaml
 
 from .headings import Slugify, default_slugify, heading_id, heading_key
 from .mask import _blank, mask
-from .wikilink import MARKDOWN_LINK_RE, WIKILINK_RE, LinkSpec, parse_markdown_link, parse_wikilink
+from .wikilink import (
+    MARKDOWN_LINK_RE,
+    WIKILINK_RE,
+    LinkSpec,
+    iter_wikilinks,
+    parse_markdown_link,
+    parse_wikilink,
+)
 
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)*")
 _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
-_LIST_OR_BLOCK = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|>|#|\||```|~~~)")
-_BLOCK_ID_END = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+#: A setext underline (a lone ``-`` is an empty list item in Obsidian, see markdown/syntax.py).
+SETEXT_RE = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
+#: A line that starts something other than paragraph text (list item, quote, table, fence).
+STARTS_BLOCK_RE = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\||```|~~~)")
+_CALLOUT_TITLE = re.compile(r"^\[![^\]\s]+\]")
+_RULE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_BOUNDARY = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|---[ \t]*$)")
+#: ``^id`` ending a paragraph or list item, or alone on the line after a list, quote or table.
+BLOCK_ID_RE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
 #: Obsidian tags: letters (Korean too), digits, ``_``, ``-``, ``/``; at least one non-digit.
 TAG_RE = re.compile(r"(?<![^\s(\[{,;])#([\w\-/]*[^\W\d][\w\-/]*)", re.U)
 
@@ -113,7 +125,7 @@ def _frontmatter_links(data: dict[str, Any], lines: list[str], fm_lines: int) ->
     for i in range(1, max(fm_lines - 1, 1)):
         line = lines[i] if i < len(lines) else ""
         for m in WIKILINK_RE.finditer(line):
-            spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
+            spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
             found.append(LinkOccurrence(spec, i + 1, m.start() + 1, line.strip(), True))
     return found
 
@@ -134,6 +146,29 @@ def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
     return start, max(end, start)
 
 
+def setext_start(lines: list[str], underline: int, depths: list[int] | None = None) -> int | None:
+    """First line of the paragraph a setext underline turns into a heading, or None.
+
+    Any number of lines counts (CommonMark, Obsidian): back to a blank line, a heading
+    or a rule; a list item, quote or table line before it means the underline is not one.
+    ``lines`` are quote-stripped when ``depths`` (quote depth per line) is given: the
+    paragraph must lie inside the underline's own quote.
+    """
+    k = underline
+    while k > 0 and lines[k - 1].strip() and not ends_paragraph(lines[k - 1]):
+        if STARTS_BLOCK_RE.match(lines[k - 1]) or (depths and depths[k - 1] != depths[underline]):
+            return None
+        k -= 1
+    return k if k < underline else None
+
+
+def ends_paragraph(line: str) -> bool:
+    """An ATX heading, a rule, an underline or a callout's title line: what follows
+    starts afresh."""
+    return bool(_ATX.match(line) or SETEXT_RE.match(line) or _RULE.match(line)
+                or _CALLOUT_TITLE.match(line))
+
+
 def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
     data, fm_lines, fm_problem = split_frontmatter(text)
     problems = [fm_problem] if fm_problem else []
@@ -151,31 +186,30 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
     blocks: list[Block] = []
     links: list[LinkOccurrence] = _frontmatter_links(data, src_lines, fm_lines)
     tags: list[str] = [normalise_tag(t) for t in _as_list(data.get("tags", data.get("tag")))]
+    # quote-stripped lines and their quote depth, for setext headings inside quotes
+    bodies = [_QUOTE_PREFIX.sub("", line, count=1) if ">" in line else line for line in lines]
+    depths = [line[: len(line) - len(body)].count(">") for line, body in zip(lines, bodies, strict=True)]
     for idx, line in enumerate(lines):
         lineno = idx + 1
         # (the guards skip regexes that cannot match: same results, less work per line)
-        content = _QUOTE_PREFIX.sub("", line, count=1) if ">" in line else line
+        content = bodies[idx]
         atx = _ATX.match(content) if "#" in content else None
         if atx:
             atx = _ATX.match(_QUOTE_PREFIX.sub("", visible[idx], count=1)) or atx
             raw = (atx.group(2) or "").strip()
             headings.append(Heading(len(atx.group(1)), raw, lineno, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
-        elif (
-            _SETEXT.match(line) and idx > 0 and lines[idx - 1].strip()
-            and (idx < 2 or not lines[idx - 2].strip())
-            and not _LIST_OR_BLOCK.match(lines[idx - 1])
-        ):
-            raw = visible[idx - 1].strip()
+        elif SETEXT_RE.match(content) and (first := setext_start(bodies, idx, depths)) is not None:
+            raw = "\n".join(_QUOTE_PREFIX.sub("", visible[k], count=1).strip() for k in range(first, idx))
             level = 1 if line.strip().startswith("=") else 2
-            headings.append(Heading(level, raw, lineno - 1, heading_key(raw),
+            headings.append(Heading(level, raw, first + 1, heading_key(raw),
                                     heading_id(raw, used_ids, slugify)))
-        b = _BLOCK_ID_END.search(line) if "^" in line else None
+        b = BLOCK_ID_RE.search(line) if "^" in line else None
         if b:
             start, end = _block_extent(src_lines, idx)
             blocks.append(Block(b.group(1), lineno, start + 1, end + 1))
-        for m in WIKILINK_RE.finditer(line):
-            spec = parse_wikilink(m.group(2), embed=bool(m.group(1)))
+        for m in iter_wikilinks(line) if "[[" in line else ():
+            spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
             links.append(LinkOccurrence(spec, lineno, m.start() + 1, src_lines[idx].strip()))
         for m in MARKDOWN_LINK_RE.finditer(line):
             md_spec = parse_markdown_link(m.group(3), m.group(2), embed=bool(m.group(1)))

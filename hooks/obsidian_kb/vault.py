@@ -90,9 +90,6 @@ class VaultIndex:
             files.sort(key=lambda f: (len(f.path), f.path))
         return self
 
-    def note(self, path: str) -> Note | None:
-        return self.notes.get(path)
-
     def for_site_path(self, site_path: str) -> VaultFile | None:
         return self.by_site_path.get(site_path)
 

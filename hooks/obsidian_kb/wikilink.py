@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
 from .names import nfc
 
-#: ``[[...]]`` as Obsidian reads it: no ``]`` and no line break inside.
-WIKILINK_RE = re.compile(r"(!?)\[\[([^\]\n]+?)\]\]")
+#: ``[[...]]`` as Obsidian reads it: no line break and no ``]]`` inside, single brackets
+#: allowed (``[[#**oneOf([a, b])**]]``); in ``[[[x]]]`` and ``[[[[x]]]]`` the innermost
+#: ``[[x]]`` is the link, so a link never starts right before another ``[``.
+_WIKILINK = r"(?P<embed>!?)\[\[(?!\[)(?P<inner>(?:(?!\[\[)[^\]\n]|\](?!\]))+?)\]\]"
+WIKILINK_RE = re.compile(_WIKILINK)
+#: What the inline parser meets first, left to right: a backslash escape, a code span
+#: (Python-Markdown's own rule) or a wikilink. Whichever opens first wins, so
+#: ``[[#`fork()`]]`` is a link and `` `[[0]]` `` is code.
+#: (The leading lookahead lets the regex engine skip plain text fast: 2x on Korean prose.)
+INLINE_RE = re.compile(
+    r"(?=[\\`!\[])(?:\\.|(?<!\\)(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`)|" + _WIKILINK + ")", re.S
+)
+
+
+def iter_wikilinks(text: str) -> Iterator[re.Match[str]]:
+    """The wikilinks of ``text`` that are neither escaped nor inside a code span."""
+    for m in INLINE_RE.finditer(text):
+        if m.group("inner") is not None:
+            yield m
+
+
 _IMAGE_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
 
 
@@ -34,11 +54,25 @@ class LinkSpec:
         return "".join("#" + h for h in self.headings)
 
     @property
+    def target(self) -> str:
+        """Path and subpath as written, without the alias: ``Note#Heading``."""
+        return self.path + self.subpath
+
+    @property
     def written(self) -> str:
         """The link as the author wrote it."""
         if self.style == "markdown":
             return ("!" if self.embed else "") + f"[{self.alias or ''}]({self.raw})"
         return ("!" if self.embed else "") + "[[" + self.raw + "]]"
+
+    @property
+    def display(self) -> str:
+        """The text Obsidian shows: the alias, else note, headings and block joined by ``>``
+        (``[[folder/note#H]]`` reads ``folder/note > H``, ``[[#H]]`` reads ``H``)."""
+        if self.alias:
+            return self.alias
+        parts = [self.path, *self.headings, *(("^" + self.block,) if self.block is not None else ())]
+        return " > ".join(p for p in parts if p)
 
     @property
     def size(self) -> tuple[int | None, int | None] | None:

@@ -26,7 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "vault"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 NFD_NAME = unicodedata.normalize("NFD", "분해된 이름")
-BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md"]
+BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md",
+                "노트/순환 자기.md"]
 
 #: (vault path, line, link as written) of every problem the fixture holds on purpose.
 EXPECTED_PROBLEMS = [
@@ -35,9 +36,15 @@ EXPECTED_PROBLEMS = [
     ("노트/깨진 링크.md", 5, "[[v1.2#^없는블록]]"),
     ("노트/깨진 링크.md", 6, "![[없는 그림.png]]"),
     ("노트/깨진 링크.md", 7, "[[PCB 노트]]"),  # a bare alias is not a link target
+    # ordinary Markdown links are checked like wikilinks
+    ("노트/깨진 링크.md", 8, "[없는 글](없는%20글.md)"),
+    ("노트/깨진 링크.md", 8, "[없는 제목](../프로세스/프로세스와%20스레드.md#없는%20제목)"),
+    ("노트/깨진 링크.md", 10, "![[프로세스와 스레드#없는 제목]]"),
+    ("노트/깨진 링크.md", 12, "![[v1.2#^없는블록]]"),
     ("노트/깨진 속성.md", 4, ""),  # malformed YAML frontmatter
-    ("노트/순환 B.md", 3, "![[순환 A]]"),  # A -> B -> A, closed in B
-    ("노트/순환 A.md", 3, "![[순환 B]]"),  # B -> A -> B, closed in A
+    # A -> B -> A is one cycle, reported once (closed in B); B's page meets it too
+    ("노트/순환 B.md", 3, "![[순환 A]]"),
+    ("노트/순환 자기.md", 3, "![[순환 자기]]"),
 ]
 
 
@@ -143,9 +150,15 @@ def test_no_other_problems(broken):
 def test_broken_links_render_without_href(broken):
     page = broken.page("노트/깨진 링크/")
     spans = page.find_all("span", **{"class": "wikilink wikilink-unresolved"})
-    assert [s.text for s in spans] == ["없는 노트", "프로세스와 스레드#없는 제목", "v1.2#^없는블록",
-                                       "PCB 노트"]
-    assert page.find_all("a", **{"class": "wikilink"}) == []
+    assert [s.text for s in spans] == ["없는 노트", "프로세스와 스레드 > 없는 제목", "v1.2 > ^없는블록",
+                                       "PCB 노트", "없는 글", "없는 제목"]
+    article = page.find("article")
+    assert [a.attrs["href"] for a in article.find_all("a") if not a.has_class("headerlink")] == []
+    boxes = [(b.find("span", **{"class": "kb-embed-missing-target"}).text, b.attrs["data-reason"])
+             for b in article.find_all("span", **{"class": "kb-embed-missing"})]
+    assert boxes == [("없는 그림.png", "file"), ("프로세스와 스레드#없는 제목", "heading"),
+                     ("v1.2#^없는블록", "block")]
+    assert "[[" not in article.text and "](" not in article.text
 
 
 # -- published files ----------------------------------------------------------
@@ -173,6 +186,12 @@ def _pages(build: Build):
         yield ("" if rel == "." else rel + "/"), parse_html(html.read_text(encoding="utf-8"))
 
 
+def _is_embedded_media(el: Node) -> bool:
+    if el.tag in ("img", "audio", "video"):
+        return (el.attrs.get("class") or "").startswith("kb-embed")
+    return el.tag == "iframe" and el.parent is not None and el.parent.has_class("kb-embed-pdf")
+
+
 def test_every_wikilink_and_embed_points_at_a_file_and_anchor(clean):
     """Wikilinks, embed titles (raw HTML MkDocs never rewrites) and embedded media."""
     checked = 0
@@ -181,7 +200,7 @@ def test_every_wikilink_and_embed_points_at_a_file_and_anchor(clean):
             in_title = el.parent is not None and el.parent.has_class("kb-embed-title")
             if el.tag == "a" and (el.has_class("wikilink") or in_title):
                 ref = el.attrs["href"]
-            elif el.tag in ("img", "audio", "video") and (el.attrs.get("class") or "").startswith("kb-embed"):
+            elif _is_embedded_media(el):
                 ref = el.attrs["src"]
             else:
                 continue
@@ -191,7 +210,7 @@ def test_every_wikilink_and_embed_points_at_a_file_and_anchor(clean):
                 target = parse_html(path.read_text(encoding="utf-8"))
                 assert target.by_id(fragment) is not None, (url, ref)
             checked += 1
-    assert checked >= 34  # every link the fixture writes outside the broken notes
+    assert checked >= 45  # every link the fixture writes outside the broken notes
 
 
 # -- resolution rules, end to end ----------------------------------------------
@@ -207,9 +226,10 @@ def _hrefs(build: Build, url: str) -> dict[str, tuple[str, str]]:
 INDEX_LINKS = [
     ("프로세스와 스레드", "프로세스/프로세스와 스레드/index.html", ""),
     ("스택과 힙", "프로세스/프로세스와 스레드/index.html", "스택과-힙"),
-    ("프로세스와 스레드#스택과 힙#힙 (Heap) 영역", "프로세스/프로세스와 스레드/index.html", "힙-heap-영역"),
-    ("프로세스와 스레드#^pcb", "프로세스/프로세스와 스레드/index.html", "^pcb"),
-    ("프로세스와 스레드#^list-end", "프로세스/프로세스와 스레드/index.html", "^list-end"),
+    ("프로세스와 스레드 > 스택과 힙 > 힙 (Heap) 영역", "프로세스/프로세스와 스레드/index.html",
+     "힙-heap-영역"),
+    ("프로세스와 스레드 > ^pcb", "프로세스/프로세스와 스레드/index.html", "^pcb"),
+    ("프로세스와 스레드 > ^list-end", "프로세스/프로세스와 스레드/index.html", "^list-end"),
     ("스레드/경쟁 조건", "스레드/경쟁 조건/index.html", ""),
     ("깊은/깊은 노트", "프로세스/깊은/깊은 노트/index.html", ""),
     ("v1.2", "v1.2/index.html", ""),
@@ -220,9 +240,9 @@ INDEX_LINKS = [
     ("메모", "a/메모/index.html", ""),  # shortest path among a/, bb/, a/깊은/
     ("a/깊은/메모", "a/깊은/메모/index.html", ""),
     ("PCB 노트", "프로세스/프로세스와 스레드/index.html", ""),  # [[real|alias]]
-    ("경쟁 조건#threading.Lock() 사용", "스레드/경쟁 조건/index.html", "threadinglock-사용"),
-    ("경쟁 조건#GIL 전역 인터프리터 락", "스레드/경쟁 조건/index.html", "gil-전역-인터프리터-락"),
-    ("경쟁 조건#^race", "스레드/경쟁 조건/index.html", "^race"),
+    ("경쟁 조건 > threading.Lock() 사용", "스레드/경쟁 조건/index.html", "threadinglock-사용"),
+    ("경쟁 조건 > GIL 전역 인터프리터 락", "스레드/경쟁 조건/index.html", "gil-전역-인터프리터-락"),
+    ("경쟁 조건 > ^race", "스레드/경쟁 조건/index.html", "^race"),
 ]
 
 
@@ -234,13 +254,13 @@ def test_index_links(clean, text, file, fragment):
 @pytest.mark.parametrize(("page", "text", "file", "fragment"), [
     ("bb/출처/", "메모", "bb/메모/index.html", ""),  # the linking note's own folder wins
     ("프로세스/깊은/깊은 노트/", "메모", "a/메모/index.html", ""),
-    ("프로세스/깊은/깊은 노트/", "../프로세스와 스레드#스택과 힙", "프로세스/프로세스와 스레드/index.html",
+    ("프로세스/깊은/깊은 노트/", "../프로세스와 스레드 > 스택과 힙", "프로세스/프로세스와 스레드/index.html",
      "스택과-힙"),
     ("프로세스/깊은/깊은 노트/", "./형제", "프로세스/깊은/형제/index.html", ""),
     ("특수 (문자)/힙 & 스택's, 정리?/", "홈으로", "index.html", ""),
     ("노트/NFC 링크/", "분해된 이름", f"프로세스/{NFD_NAME}/index.html", ""),
-    ("노트/NFC 링크/", "분해된 이름#분해된 제목", f"프로세스/{NFD_NAME}/index.html", "분해된-제목"),
-    ("노트/NFC 링크/", "프로세스/분해된 이름#^nfd", f"프로세스/{NFD_NAME}/index.html", "^nfd"),
+    ("노트/NFC 링크/", "분해된 이름 > 분해된 제목", f"프로세스/{NFD_NAME}/index.html", "분해된-제목"),
+    ("노트/NFC 링크/", "프로세스/분해된 이름 > ^nfd", f"프로세스/{NFD_NAME}/index.html", "^nfd"),
 ])
 def test_links_from_other_notes(clean, page, text, file, fragment):
     assert _hrefs(clean, page)[text] == (file, fragment)
@@ -309,7 +329,10 @@ def test_embed_cycle_rendered_as_missing(broken):
     page = broken.page("노트/순환 A/")
     boxes = page.find_all("div", **{"class": "kb-embed"})
     assert [b.attrs["data-embed"] for b in boxes] == ["노트/순환 B.md"]
-    assert boxes[0].find("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
+    box = boxes[0].find("span", **{"class": "kb-embed-missing"})
+    assert box.attrs["data-reason"] == "cycle" and "찾을 수 없음" in box.text
+    own = broken.page("노트/순환 자기/").find("article")
+    assert own.find("span", **{"class": "kb-embed-missing"}).attrs["data-reason"] == "cycle"
 
 
 def test_images(clean):
@@ -329,3 +352,82 @@ def test_hash_in_file_name_is_published_but_cannot_be_linked(clean):
     published = clean.site / "특수 (문자)" / "C#" / "index.html"
     assert published.is_file()
     assert "C 샵" in parse_html(published.read_text(encoding="utf-8")).find("h1").text
+
+
+# -- the rules of issue 9, end to end -------------------------------------------------
+FIDELITY_LINKS = [
+    ("목차 대상 > A > B", "노트/목차 대상/index.html", "b"),  # B lies outside A's section
+    ("hasTag", "노트/목차 대상/index.html", "hastag"),
+    ("목차 대상 > Types > **oneOf([a, b])**", "노트/목차 대상/index.html", "oneofa-b"),
+    ("`__init__(self)`", "노트/충실도/index.html", "initself"),
+    ("첫 줄 둘째 줄", "노트/충실도/index.html", "첫-줄둘째-줄"),  # a two-line setext heading
+    ("목차 대상", "노트/목차 대상/index.html", ""),  # Union[[[x]]] and [[[[x]]]]
+]
+
+
+@pytest.mark.parametrize(("text", "file", "fragment"), FIDELITY_LINKS, ids=[c[0] for c in FIDELITY_LINKS])
+def test_fidelity_links(clean, text, file, fragment):
+    assert _hrefs(clean, "노트/충실도/")[text] == (file, fragment)
+    if fragment:
+        assert parse_html((clean.site / file).read_text(encoding="utf-8")).by_id(fragment) is not None
+
+
+def test_fidelity_page(clean):
+    page = clean.page("노트/충실도/")
+    article = page.find("article")
+    # Union[[[x]]] and [[[[x]]]]: the innermost [[x]] is the link, the other brackets are text
+    assert "Union[목차 대상] · [[목차 대상]]" in article.text
+    # the Markdown link lands on the heading its text names
+    (md,) = [a for a in article.find_all("a") if a.text == "대상"]
+    target = clean.target("노트/충실도/", md.attrs["href"])
+    assert target == (clean.site / "노트/목차 대상/index.html", "types")
+    # the fence in the callout stays verbatim, nothing in it is a link
+    (pre,) = article.find("div", **{"data-callout": "example"}).find_all("pre")
+    assert "[[없는 노트]] ![[없는 그림.png]]" in pre.text
+    assert [h.tag for h in article.find_all("h2")][:2] == ["h2", "h2"]
+
+
+def test_ids_are_unique_on_every_page(clean):
+    for url, page in _pages(clean):
+        ids = page.find("article").ids
+        assert len(ids) == len(set(ids)), (url, sorted(i for i in ids if ids.count(i) > 1))
+
+
+def test_media_embeds_play_at_depth(clean):
+    page = clean.page("프로세스/깊은/미디어/")
+    for tag, name in (("audio", "소리.mp3"), ("video", "영상.mp4"), ("iframe", "문서.pdf")):
+        path, _ = clean.target("프로세스/깊은/미디어/", page.find(tag).attrs["src"])
+        assert path == clean.site / "첨부" / name, tag
+
+
+# -- the differential check (tests/linkcheck.py), as CI runs it --------------------
+def _linkcheck(build: Build) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, str(REPO / "tests" / "linkcheck.py"), "--vault", str(build.vault),
+           "--site", str(build.site)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("name", ["clean", "broken"])
+def test_linkcheck_finds_no_mismatch(name, request):
+    """Every link the resolver decided is on the page as decided; no dead href or src."""
+    result = _linkcheck(request.getfixturevalue(name))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 mismatch(es)" in result.stdout
+
+
+def test_linkcheck_fails_on_a_page_that_disagrees(clean, tmp_path):
+    """The check can fail: a copy of the site with one heading id renamed and one embed box
+    turned back into raw syntax is reported at the link's path:line."""
+    site = tmp_path / "site"
+    shutil.copytree(clean.site, site)
+    target = site / "노트" / "목차 대상" / "index.html"
+    target.write_text(target.read_text(encoding="utf-8").replace('id="b"', 'id="b-renamed"'),
+                      encoding="utf-8")
+    page = site / "프로세스" / "깊은" / "미디어" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("../../../%EC%B2%A8%EB%B6%80/", "../../%EC%B2%A8%EB%B6%80/"),
+                    encoding="utf-8")
+    result = _linkcheck(Build(clean.vault, site, 0, "", ""))
+    assert result.returncode == 1
+    assert "has no id 'b'" in result.stdout
+    assert "프로세스/깊은/미디어.md:3: ![[소리.mp3]]" in result.stdout

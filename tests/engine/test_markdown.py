@@ -7,7 +7,8 @@ from __future__ import annotations
 import markdown
 import pymdownx.slugs
 import pytest
-from kbtest import make_context, make_index, parse_html, render, render_page
+from kbtest import make_context, make_index, parse_html, render, render_page, resolve
+from obsidian_kb.checks import resolve_vault
 from obsidian_kb.markdown.callouts import TITLES, TYPES
 
 FILES = {
@@ -39,15 +40,15 @@ def links(root):
 LINKS = [
     ("note", "[[name]]", "folder/name.md", "name"),
     ("alias", "[[name|보기]]", "folder/name.md", "보기"),
-    ("heading", "[[name#What is it?]]", "folder/name.md#what-is-it", "name#What is it?"),
+    ("heading", "[[name#What is it?]]", "folder/name.md#what-is-it", "name > What is it?"),
     ("heading-alias", "[[name#what is it|왜]]", "folder/name.md#what-is-it", "왜"),
     ("nested-heading", "[[name#Other#Sub: A (b) / c]]", "folder/name.md#sub-a-b--c_1",
-     "name#Other#Sub: A (b) / c"),
-    ("korean-heading", "[[name#스택과 힙]]", "folder/name.md#스택과-힙", "name#스택과 힙"),
-    ("inline-code-heading", "[[name#fork() 호출]]", "folder/name.md#fork-호출", "name#fork() 호출"),
-    ("block", "[[name#^blk]]", "folder/name.md#^blk", "name#^blk"),
+     "name > Other > Sub: A (b) / c"),
+    ("korean-heading", "[[name#스택과 힙]]", "folder/name.md#스택과-힙", "name > 스택과 힙"),
+    ("inline-code-heading", "[[name#fork() 호출]]", "folder/name.md#fork-호출", "name > fork() 호출"),
+    ("block", "[[name#^blk]]", "folder/name.md#^blk", "name > ^blk"),
     ("attachment", "[[data.csv]]", "files/data.csv", "data.csv"),
-    ("same-note-heading", "[[#Mine]]", "#mine", "#Mine"),
+    ("same-note-heading", "[[#Mine]]", "#mine", "Mine"),
     ("trailing-space", "[[name |x]]", "folder/name.md", "x"),
 ]
 
@@ -102,7 +103,7 @@ def test_heading_ids_match_index_and_plain_toc(text):
 def test_unresolved_links_have_no_href():
     root = render("[[Nowhere]] [[name#Nope]] [[name#^nope]] [[Alias]]", FILES)
     spans = root.find_all("span")
-    assert [s.text for s in spans] == ["Nowhere", "name#Nope", "name#^nope", "Alias"]
+    assert [s.text for s in spans] == ["Nowhere", "name > Nope", "name > ^nope", "Alias"]
     assert all(s.has_class("wikilink-unresolved") for s in spans)
     assert root.find_all("a") == []
     assert not any("href" in n.attrs for n in root.iter())
@@ -131,6 +132,10 @@ CODE = [
     ("inline", 'x `[[0]]` and `"%d%%" % 3`'),
     ("fence-in-list", '- item\n\n    ```\n    [[0]] "%d%%"\n    ```\n'),
     ("fence-in-callout", '> [!note]\n> ```\n> [[0]] "%d%%"\n> ```\n'),
+    ("fence-in-callout-two-spaces", '> [!note]\n>  ```md\n> [[0]] "%d%%"\n>  ```\n'),
+    ("fence-in-callout-two-spaces-body",
+     '> [!example] 작성법\n>  ```md\n>  [[0]] "%d%%"\n>  # 제목 아님\n>  ```\n'),
+    ("fence-indented-one-space", ' ```md\n[[0]] "%d%%"\n ```\n'),
     ("inline-after-fence", '```\nx\n```\n\n`[[0]]` `"%d%%"` %%gone%%'),
 ]
 
@@ -347,36 +352,60 @@ def test_embed_two_sections_of_one_note():
     assert "Sub: A (b) / c" in second.text and "스택과 힙" in second.text
 
 
-def test_embed_cycle_reported_and_not_recursed():
+def missing_boxes(root):
+    """(target as written, reason) of every "cannot be found" box."""
+    return [(b.find("span", **{"class": "kb-embed-missing-target"}).text, b.attrs["data-reason"])
+            for b in root.find_all("span", **{"class": "kb-embed-missing"})]
+
+
+def test_embed_cycle_reported_once_and_not_recursed():
     index = make_index(EMBED_FILES)
     ctx = make_context(index)
     root = render_page(index, "notes/A.md", ctx)
     outer = embeds(root)
     assert len(outer) == 1 and outer[0].attrs["data-embed"] == "notes/B.md"
-    missing = root.find("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
-    assert missing.text == "![[A]]"
-    assert [p.kind for p in ctx.problems] == ["cycle"]
-    problem = ctx.problems[0]
-    assert "notes/A.md → notes/B.md → notes/A.md" in problem.message
-    # named where the embed that closes the cycle is written: B.md line 4
-    assert (problem.path, problem.line, problem.link) == ("notes/B.md", 4, "![[A]]")
+    assert missing_boxes(root) == [("A", "cycle")]
+    assert "[[" not in root.text
     # links inside the embedded note resolve from its own folder, relative to the page
     assert outer[0].find("a", **{"class": "wikilink"}).attrs["href"].startswith("../folder/name.md#intro")
+    # B's page meets the same cycle from the other side; the pre-scan reports it once
+    render_page(index, "notes/B.md", ctx)
+    assert ctx.problems == []
+    cycles = [p for p in resolve_vault(index).problems if p.kind == "cycle"]
+    assert [(p.path, p.line, p.link) for p in cycles] == [("notes/B.md", 4, "![[A]]"),
+                                                           ("notes/self.md", 2, "![[self]]")]
+    assert "notes/A.md → notes/B.md → notes/A.md" in cycles[0].message
 
 
 def test_self_embed_is_a_cycle():
-    index = make_index(EMBED_FILES)
+    index = make_index({**EMBED_FILES, "notes/other.md": "![[self]]\n"})
     ctx = make_context(index)
     root = render_page(index, "notes/self.md", ctx)
-    assert embeds(root) == []
-    assert [(p.kind, p.path, p.line) for p in ctx.problems] == [("cycle", "notes/self.md", 2)]
+    assert embeds(root) == [] and missing_boxes(root) == [("self", "cycle")]
+    # a page embedding the self-embedding note shows it once, and nothing more is reported
+    other = render_page(index, "notes/other.md", ctx)
+    assert len(embeds(other)) == 1 and missing_boxes(other) == [("self", "cycle")]
+    cycles = [(p.path, p.line) for p in resolve_vault(index).problems if p.kind == "cycle"]
+    assert cycles.count(("notes/self.md", 2)) == 1 and len(cycles) == 2  # A⇄B, self
 
 
 def test_missing_embed_target():
-    root = render("![[Nowhere]] ![[name#Nope]] ![[없는.png]]", FILES)
-    spans = root.find_all("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
-    assert [s.text for s in spans] == ["![[Nowhere]]", "![[name#Nope]]", "![[없는.png]]"]
+    root = render("![[Nowhere]]\n\n![[name#Nope]]\n\n![[name#^nope]]\n\n![[없는.png]]", FILES)
+    assert missing_boxes(root) == [("Nowhere", "file"), ("name#Nope", "heading"), ("name#^nope", "block"),
+                                   ("없는.png", "file")]
+    whys = [b.find("span", **{"class": "kb-embed-missing-why"}).text
+            for b in root.find_all("span", **{"class": "kb-embed-missing"})]
+    assert all(w.startswith("찾을 수 없음") for w in whys) and len(set(whys)) == 3
     assert root.find_all("img") == [] and embeds(root) == []
+    assert "[[" not in root.text
+
+
+def test_embed_nested_too_deeply_says_so():
+    chain = {f"d/n{i}.md": f"# N{i}\n![[n{i + 1}]]\n" for i in range(12)}
+    chain["d/n12.md"] = "끝\n"
+    root = render("![[n0]]", chain)
+    assert missing_boxes(root) == [("n8", "depth")]
+    assert len(embeds(root)) == 8  # max_embed_depth
 
 
 IMAGES = [
@@ -480,5 +509,209 @@ def test_section_that_embeds_itself_is_a_cycle():
     index = make_index({"page.md": "## A\n![[#A]]\n\n## B\n![[#A]]\n"})
     ctx = make_context(index)
     root = render_page(index, "page.md", ctx)
-    assert {p.kind for p in ctx.problems} == {"cycle"}
-    assert root.find_all("span", **{"class": "wikilink wikilink-unresolved kb-embed-missing"})
+    assert [(p.kind, p.line) for p in resolve_vault(index).problems] == [("cycle", 2)]
+    assert missing_boxes(root) == [("#A", "cycle"), ("#A", "cycle")]
+
+
+# -- ordinary Markdown links: checked and shown like wikilinks --------------------
+MD_LINKS = [
+    # (id, source, href or None when unresolved, text)
+    ("resolved-anywhere", "[보기](name.md)", "folder/name.md", "보기"),
+    ("resolved-heading-text", "[보기](name.md#What%20is%20it)", "folder/name.md#what-is-it", "보기"),
+    ("missing-note", "[없음](Missing.md)", None, "없음"),
+    ("missing-heading", "[없음](name.md#Nope)", None, "없음"),
+    ("missing-block", "[없음](name.md#^nope)", None, "없음"),
+    ("missing-without-suffix", "[없음](Missing)", None, "없음"),
+    ("markup-in-text-kept", "[**굵게** 없음](Missing.md)", None, "굵게 없음"),
+]
+
+
+@pytest.mark.parametrize(("source", "href", "text"), [pytest.param(*c[1:], id=c[0]) for c in MD_LINKS])
+def test_markdown_links_like_wikilinks(source, href, text):
+    index = make_index({**FILES, "page.md": f"# 제목\n\n앞 {source} 뒤\n"})
+    root = render_page(index, "page.md")
+    problems = resolve_vault(index).problems
+    if href is None:
+        (span,) = root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+        assert span.text == text
+        assert not [a for a in root.find_all("a") if not a.has_class("headerlink")]
+        assert [(p.path, p.line, p.kind) for p in problems] == [("page.md", 3, "link")]
+        assert problems[0].link.startswith("[")
+    else:
+        (a,) = [a for a in root.find_all("a") if not a.has_class("headerlink")]
+        assert (a.attrs["href"], a.text) == (href, text)
+        assert problems == ()
+    assert "앞 " in root.find("p").text and " 뒤" in root.find("p").text
+
+
+def test_missing_markdown_image_is_a_box():
+    root = render("![그림](없는.png)\n", FILES)
+    assert missing_boxes(root) == [("없는.png", "file")]
+    assert root.find_all("img") == []
+
+
+def test_own_links_are_not_markdown_links():
+    """Permalinks, footnotes and attr_list ids point at ids the page has: never "unresolved"."""
+    root = render("# 제목\n\n본문[^1] [위로](#top)\n\n[^1]: 각주\n\n## 끝 {#top}\n", FILES)
+    assert not root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+    assert root.find("a", **{"class": "footnote-ref"}) is not None or root.find_all("sup")
+
+
+@pytest.mark.parametrize(("page", "up"), [("page.md", ""), ("a/page.md", "../"), ("a/b/page.md", "../../")])
+def test_media_src_is_the_served_url_at_any_depth(page, up):
+    """MkDocs rewrites only ``<a href>`` and ``<img src>``: players and frames need the final
+    URL (directory URLs put ``a/b/page.md`` at ``a/b/page/``, one folder deeper)."""
+    index = make_index({**FILES, page: "![[s.mp3]] ![[v.mp4]] ![[d.pdf]] ![[a.png]]\n"})
+    ctx = make_context(index)
+    ctx.urls = {p: p[:-3] + "/" if p.endswith(".md") else p for p in index.files}
+    root = render_page(index, page, ctx)
+    deeper = up + "../"  # the page itself is a folder
+    assert root.find("audio").attrs["src"] == deeper + "media/s.mp3"
+    assert root.find("video").attrs["src"] == deeper + "media/v.mp4"
+    assert root.find("iframe").attrs["src"] == deeper + "media/d.pdf"
+    # the image stays a source path, which MkDocs rewrites and checks
+    assert root.find("img").attrs["src"] == up + "%EA%B7%B8%EB%A6%BC/a.png"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    pytest.param('> [!note]\n>  ```md\n> [[0]] "%d%%"\n>  ```\n', '[[0]] "%d%%"\n', id="callout"),
+    pytest.param('> [!note]\n>  ```md\n>  > [!tip] 팁\n>  # 제목 아님\n>  ```\n',
+                 "> [!tip] 팁\n# 제목 아님\n", id="callout-body-indented"),
+    pytest.param('>  ~~~\n> [[0]]\n>  ~~~\n', "[[0]]\n", id="quote-tilde"),
+    pytest.param('> [!example]\n>  ```md\n> > [!tip] 팁\n> > [[0]]\n>  ```\n', "> [!tip] 팁\n> [[0]]\n",
+                 id="callout-example-of-a-callout"),
+    pytest.param('```md\n> [!tip]\n```\n\n ```\n[[0]]\n ```\n', None, id="top-level-fence-holding-a-quote"),
+    pytest.param(' ```md\n[[0]]\n ```\n', "[[0]]\n", id="top-level"),
+])
+def test_indented_fence_is_a_verbatim_block(text, code):
+    root = render(text, FILES)
+    if code is None:  # two fences: the second, indented one must stay a block too
+        assert [p.find("code").text for p in root.find_all("pre")] == ["> [!tip]\n", "[[0]]\n"]
+        return
+    (pre,) = root.find_all("pre")
+    assert pre.find("code").text == code
+    assert not [n for n in root.iter() if n.tag in ("h1", "a", "span") and n.has_class("wikilink")]
+
+
+# -- code spans and brackets inside a link (the construct that opens first wins) ------
+SYNTAX_FILES = {
+    "api/Functions.md": "## `hasTag`\n## Types\n### **oneOf([a, b])**\n## `__init__(self)`\n",
+    "BaseMessage.md": "",
+    "x.md": "",
+}
+LINK_SYNTAX = [
+    # (id, source, [(href, text)], literal text left around the links)
+    ("code-in-heading-with-alias", "[[Functions#`hasTag`|hasTag]]",
+     [("api/Functions.md#hastag", "hasTag")], ""),
+    ("code-call-in-heading", "[[Functions#`__init__(self)`]]",
+     [("api/Functions.md#initself", "Functions > `__init__(self)`")], ""),
+    ("brackets-and-bold-in-heading-path", "[[Functions#Types#**oneOf([a, b])**]]",
+     [("api/Functions.md#oneofa-b", "Functions > Types > **oneOf([a, b])**")], ""),
+    ("triple-brackets-innermost", "Union[[[BaseMessage]]]", [("BaseMessage.md", "BaseMessage")],
+     "Union[BaseMessage]"),
+    ("quadruple-brackets-innermost", "[[[[x]]]]", [("x.md", "x")], "[[x]]"),
+    ("code-opens-first", "`[[x]]` [[x]]", [("x.md", "x")], "[[x]] x"),
+    ("escape-opens-first", r"\[[x]] [[x]]", [("x.md", "x")], "[[x]] x"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected", "literal"),
+                         [pytest.param(*c[1:], id=c[0]) for c in LINK_SYNTAX])
+def test_link_syntax_inside_links(source, expected, literal):
+    index = make_index({**SYNTAX_FILES, "page.md": source + "\n"})
+    root = render_page(index, "page.md")
+    assert links(root) == expected
+    assert not root.find_all("span", **{"class": "wikilink wikilink-unresolved"})
+    if literal:
+        assert root.find("p").text == literal
+    # the pre-scan sees the same links, all resolved: nothing to report
+    assert resolve_vault(index).problems == ()
+    scanned = [resolve_vault(index).links[i].resolution for i in range(len(expected))]
+    assert [(r.file.path, r.anchor) for r in scanned] == [
+        (href.partition("#")[0], href.partition("#")[2] or None) for href, _ in expected]
+    assert len(index.notes["page.md"].scan.links) == len(expected)
+
+
+def test_same_note_heading_with_code():
+    root = render("## `__init__(self)`\n\n[[#`__init__(self)`]]\n", FILES)
+    assert links(root) == [("#initself", "`__init__(self)`")]
+    assert root.by_id("initself").tag == "h2"
+
+
+HIGHLIGHTS = [
+    # pymdownx.mark renders neither of the last two (measured), so the engine keeps its own.
+    ("plain", "==힙== 영역", "힙"),
+    ("before-particle", "==힙==은 빠르다", "힙"),
+    ("quoted-before-particle", '=="힙"==은 빠르다', '"힙"'),
+    ("parens-before-particle", "==(괄호)==는 빠르다", "(괄호)"),
+]
+
+
+@pytest.mark.parametrize(("source", "marked"), [pytest.param(*c[1:], id=c[0]) for c in HIGHLIGHTS])
+def test_highlights(source, marked):
+    assert [m.text for m in render(source, FILES).find_all("mark")] == [marked]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("본문 ^b\n\n![[o#^b]]\n", id="page-has-the-id"),
+    pytest.param("![[o#^b]]\n\n![[o#^b]]\n", id="block-embedded-twice"),
+    pytest.param("![[o]]\n\n![[o#^b]]\n\n- 항목 ^b\n", id="page-id-after-the-embeds"),
+    pytest.param("![[o#섹션]]\n\n![[o]]\n", id="section-then-whole-note"),
+])
+def test_embedded_block_ids_never_repeat_an_id_on_the_page(text):
+    index = make_index({"o.md": "## 섹션\n내용 ^b\n\n- 목록\n\n^list\n", "page.md": text})
+    root = render_page(index, "page.md")
+    ids = root.ids
+    assert len(ids) == len(set(ids)), ids
+    assert "^b" in ids
+    own = index.notes["page.md"].scan.blocks
+    if own:  # the page's own block keeps its id; the embedded copy does not take it
+        target = root.by_id("^b")
+        assert not any(a.has_class("kb-embed") for a in target.ancestors())
+
+
+SETEXT = [
+    # (id, text, [(tag, heading text)] in the page, in the index)
+    ("two-lines-dash", "첫 줄\n둘째 줄\n---\n\n본문\n", [("h2", "첫 줄\n둘째 줄")]),
+    ("three-lines-equals", "가\n나\n다\n===\n", [("h1", "가\n나\n다")]),
+    ("after-atx", "# A\nb\nc\n---\n", [("h1", "A"), ("h2", "b\nc")]),
+    ("after-fence", "```\ncode\n```\n둘\n셋\n---\n", [("h2", "둘\n셋")]),
+    ("one-line", "한 줄\n---\n", [("h2", "한 줄")]),
+    ("list-then-rule", "- a\n- b\n---\n", []),
+    ("lazy-list-line-then-rule", "- a\nlazy\n---\n", []),
+    ("quote-then-rule", "> q\n---\n", []),
+    ("blank-then-rule", "문단\n\n---\n", []),
+    ("heading-then-rule", "가\n---\n---\n", [("h2", "가")]),
+    ("rule-inside-run", "가\n***\n나\n---\n", [("h2", "나")]),
+    ("equals-then-dash", "가\n===\n나\n---\n", [("h1", "가"), ("h2", "나")]),
+    ("in-quote-then-atx", "> 가\n> 나\n> ---\n\n## 다\n", [("h2", "가\n나"), ("h2", "다")]),
+    ("in-callout-body", "> [!note] 제목\n> 가\n> ---\n\n## 다\n", [("h2", "가"), ("h2", "다")]),
+    ("callout-title-then-rule", "> [!note] 제목\n> ---\n\n## 다\n", [("h2", "다")]),
+    ("lazy-line-after-quote", "> 가\n나\n---\n\n## 다\n", [("h2", "다")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [pytest.param(*c[1:], id=c[0]) for c in SETEXT])
+def test_setext_paragraph_of_several_lines(text, expected):
+    index = make_index({"page.md": text})
+    root = render_page(index, "page.md")
+    found = [(h.tag, h.text.rstrip("¶")) for h in root.iter() if h.tag in ("h1", "h2")]
+    assert [(tag, " ".join(t.split())) for tag, t in found] == [(tag, " ".join(t.split()))
+                                                                  for tag, t in expected]
+    scanned = index.notes["page.md"].scan.headings
+    assert [(f"h{h.level}", h.text) for h in scanned] == expected
+    assert [h.attrs["id"] for h in root.iter() if h.tag in ("h1", "h2")] == [h.id for h in scanned]
+    if expected:  # and Obsidian's heading link finds it, line break read as a space
+        last = " ".join(expected[-1][1].split())
+        assert resolve(index, f"#{last}", "page.md").heading == scanned[-1]
+
+
+def test_reference_style_markdown_link_that_does_not_resolve_is_reported():
+    text = "# 제목\n\n[없음][r] 과 [보기][ok]\n\n[r]: Missing.md\n[ok]: name.md\n"
+    index = make_index({**FILES, "page.md": text})
+    ctx = make_context(index)
+    root = render_page(index, "page.md", ctx)
+    assert [s.text for s in root.find_all("span", **{"class": "wikilink wikilink-unresolved"})] == ["없음"]
+    assert [(p.path, p.line, p.kind) for p in ctx.problems] == [("page.md", 5, "link")]
+    hrefs = [a.attrs["href"] for a in root.find_all("a") if not a.has_class("headerlink")]
+    assert hrefs == ["folder/name.md"]

@@ -67,6 +67,20 @@ VAULT = {
     "zz/twin.md": "",
     "zz/from.md": "",
     "more/twin.md": "",
+    "paths.md": """\
+        # A
+        ## B
+        # C
+        ### B
+        #### Deep
+        # Top
+        ## Mid
+        # Mid
+        ### Low
+        ## Types
+        ### **oneOf([a, b])**
+        ## `__init__(self)`
+        """,
     "Alias.md": "---\naliases: [Nick, 다른 이름]\n---\n# Alias\n",
     NFD_NAME + ".md": "## 스택과 힙\n### 힙 (Heap)\n",
     "스레드/경쟁 조건.md": "# 경쟁 조건이란?\n## GIL: 전역 인터프리터 락\n",
@@ -136,6 +150,15 @@ CASES = [
      "sub-a-b--c_1"),
     ("heading-nested-three", "name#Intro#Sub A b c#Deep", "Home.md", "folder/name.md", "deep"),
     ("heading-nested-skip-level", "name#Intro#Deep", "Home.md", "folder/name.md", "deep"),
+    # Obsidian walks headings in document order: B is the first heading after A that is
+    # deeper than A, even past the end of A's section.
+    ("heading-path-nearest-deeper", "paths#A#B", "Home.md", "paths.md", "b"),
+    ("heading-path-leaves-section", "paths#A#Deep", "Home.md", "paths.md", "deep"),
+    ("heading-path-three-levels", "paths#Top#Mid#Low", "Home.md", "paths.md", "low"),
+    ("heading-path-first-a-wins", "paths#C#B", "Home.md", "paths.md", "b_1"),
+    ("heading-with-brackets-and-bold", "paths#Types#**oneOf([a, b])**", "Home.md", "paths.md",
+     "oneofa-b"),
+    ("heading-with-code-call", "paths#`__init__(self)`", "Home.md", "paths.md", "initself"),
     ("heading-same-note", "#Intro", "folder/name.md", "folder/name.md", "intro"),
     ("heading-same-note-nested", "#Other#Sub: A (b) / c", "folder/name.md", "folder/name.md",
      "sub-a-b--c_1"),
@@ -194,9 +217,11 @@ UNRESOLVED = [
     ("relative-outside-vault", "../../Home", "folder/here.md", "../../Home"),
     ("relative-wrong-folder", "./leaf", "folder/here.md", "./leaf"),
     ("missing-heading", "name#Nope", "Home.md", "Nope"),
-    ("nested-heading-outside-section", "name#Intro#Other", "Home.md", "Intro#Other"),
-    ("nested-heading-wrong-parent", "name#Other#Deep", "Home.md", "Other#Deep"),
+    ("nested-heading-not-deeper", "name#Intro#Other", "Home.md", "Intro#Other"),
+    ("nested-heading-earlier-in-note", "name#Other#Deep", "Home.md", "Other#Deep"),
     ("nested-heading-wrong-order", "name#Deep#Intro", "Home.md", "Deep#Intro"),
+    ("heading-path-b-before-a", "paths#C#Top", "Home.md", "C#Top"),
+    ("heading-path-same-level", "paths#A#C", "Home.md", "A#C"),
     ("same-note-missing-heading", "#Nope", "folder/name.md", "Nope"),
     ("missing-block", "leaf#^nope", "Home.md", "^nope"),
     ("same-note-missing-block", "#^nope", "Home.md", "^nope"),

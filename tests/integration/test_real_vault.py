@@ -56,3 +56,14 @@ def test_notebook_executed_and_linked(site):
     html = (out / "노트북으로 보는 프로세스" / "index.html").read_text(encoding="utf-8")
     assert "워커 PID :" in html and "[[" not in html.split("jp-MarkdownCell", 1)[1].split("jp-CodeCell", 1)[0]
     assert 'class="wikilink"' in html
+
+
+def test_linkcheck_finds_no_mismatch(site):
+    """The differential check (tests/linkcheck.py): every link the resolver decided is on
+    its page as decided, no href or src is dead, no raw [[...]] is left."""
+    out, _ = site
+    cmd = [sys.executable, str(REPO / "tests" / "linkcheck.py"), "--vault", str(REPO / "docs"),
+           "--site", str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 mismatch(es)" in result.stdout

@@ -1,8 +1,9 @@
 """The Obsidian syntax as one Python-Markdown extension.
 
-Priorities are chosen against Python-Markdown's own: wikilinks (175) run after
-code spans (190) and escapes (180) but before reference links (170), so code
-and ``\\[\\[escaped\\]\\]`` text are never touched.
+Priorities are chosen against Python-Markdown's own: wikilinks (200) run before
+code spans (190) and escapes (180) but match both, leaving them alone when they
+open first; so code and ``\\[\\[escaped\\]\\]`` text are never touched, and a
+link holding backticks (``[[#`fork()`]]``) stays a link.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .syntax import (
     HighlightProcessor,
     ObsidianHashHeaderProcessor,
     ObsidianPreprocessor,
+    SetextHeadingProcessor,
     TagProcessor,
 )
 
@@ -37,8 +39,9 @@ class ObsidianExtension(Extension):
         ctx = self.context
         md.preprocessors.register(ObsidianPreprocessor(md), "kb_obsidian", 27)
         md.parser.blockprocessors.register(ObsidianHashHeaderProcessor(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(SetextHeadingProcessor(md.parser), "setextheader", 60)
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "kb_callout", 21)
-        md.inlinePatterns.register(WikilinkProcessor(md, ctx), "kb_wikilink", 175)
+        md.inlinePatterns.register(WikilinkProcessor(md, ctx), "kb_wikilink", 200)
         md.inlinePatterns.register(TagProcessor(md, ctx), "kb_tag", 115)
         md.inlinePatterns.register(HighlightProcessor(md), "kb_highlight", 68)
         md.treeprocessors.register(IdProcessor(md, ctx), "kb_ids", 6)

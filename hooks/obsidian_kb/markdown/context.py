@@ -38,8 +38,11 @@ class RenderContext:
     max_embed_depth: int = 8
     #: True when output is final HTML that the host will not rewrite (notebook pages).
     final_urls: bool = False
-    stack: list[tuple[str, str]] = field(default_factory=list)  # (note path, subpath)
+    #: (note path, part key) of what is being shown: the page, then each embed inside it
+    stack: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: block ids (``^id``) the page being written already holds: its own, then each embed's
+    block_ids: set[str] = field(default_factory=set)
     _markdowns: dict[int, Markdown] = field(default_factory=dict)
     _resolved: dict[tuple[LinkSpec, str], Resolution] = field(default_factory=dict)
 
@@ -55,6 +58,8 @@ class RenderContext:
     def set_page(self, page: VaultFile | None) -> None:
         self.page = page
         self.stack = [(page.path, "")] if page is not None else []
+        note = self.index.notes.get(page.path) if page is not None else None
+        self.block_ids = {"^" + b.id for b in note.scan.blocks} if note is not None else set()
 
     @property
     def source(self) -> str:
@@ -73,8 +78,12 @@ class RenderContext:
         return found if found is not None else self.resolver.resolve(spec, source)
 
     # -- hrefs ----------------------------------------------------------------
-    def href(self, target: VaultFile, anchor: str | None = None) -> str | None:
-        """An href from the page being written, or None when the file is not published."""
+    def href(self, target: VaultFile, anchor: str | None = None, *, rewritten: bool = True) -> str | None:
+        """An href from the page being written, or None when the file is not published.
+
+        ``rewritten``: the host rewrites this attribute (MkDocs does ``<a href>`` and
+        ``<img src>`` only); ``<audio>``, ``<video>`` and ``<iframe>`` get the final URL.
+        """
         if target.site_path is None:
             return None
         page = self.page
@@ -82,7 +91,7 @@ class RenderContext:
             return with_anchor(target.site_path, anchor)
         if target.site_path == page.site_path and anchor:
             return "#" + anchor
-        if (self.nested or self.final_urls) and self.urls:
+        if (self.nested or self.final_urls or not rewritten) and self.urls:
             # Raw HTML is not rewritten by the host, so write the final URL.
             url = self.urls.get(target.site_path)
             base = self.href_base(page.site_path)
@@ -98,7 +107,7 @@ class RenderContext:
         self.problems.append(problem)
 
     # -- nested rendering for embeds -----------------------------------------
-    def render_nested(self, note_path: str, subpath: str, text: str) -> str:
+    def render_nested(self, note_path: str, key: str, text: str) -> str:
         depth = len(self.stack)
         md = self._markdowns.get(depth)
         if md is None:
@@ -106,7 +115,7 @@ class RenderContext:
                 raise RuntimeError("RenderContext.markdown_factory is needed to render embeds")
             md = self._markdowns[depth] = self.markdown_factory()
         md.reset()
-        self.stack.append((note_path, subpath))
+        self.stack.append((note_path, key))
         try:
             return md.convert(text)
         finally:

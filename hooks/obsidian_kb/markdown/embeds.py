@@ -8,6 +8,7 @@ import xml.etree.ElementTree as etree
 
 from markdown import Markdown, util
 
+from ..embed_cycles import Part, closes_cycle, part_lines, part_of
 from ..problems import Problem
 from ..resolver import Resolution
 from ..vault import Note
@@ -19,33 +20,41 @@ VIDEO = {".mp4", ".webm", ".ogv", ".mov", ".mkv"}
 SNIPPET = {".py"}
 
 
-def _missing(resolution: Resolution, reason: str | None = None) -> etree.Element:
-    el = etree.Element("span", {"class": "wikilink wikilink-unresolved kb-embed-missing"})
-    el.set("title", f"포함할 수 없음: {reason or resolution.problem}")
-    el.text = util.AtomicString(resolution.spec.written)
-    return el
+#: Why an embed shows a "cannot be found" box instead of its content (Obsidian shows one too).
+REASONS = {
+    "file": "이 이름의 노트나 파일이 없습니다.",
+    "heading": "노트에 이 제목이 없습니다.",
+    "block": "노트에 이 블록이 없습니다.",
+    "cycle": "순환 임베드입니다: 이 노트는 이미 이 자리에 포함되는 중입니다.",
+    "depth": "임베드가 너무 깊게 중첩되었습니다.",
+    "unpublished": "이 파일은 사이트에 게시되지 않습니다.",
+    "snippets": "이 빌드에서는 스니펫을 실행하지 않습니다.",
+}
+
+
+def missing_box(resolution: Resolution, reason: str | None = None) -> etree.Element:
+    """A visible box naming the target as written and why it cannot be shown."""
+    why = reason or resolution.missing or "file"
+    spec = resolution.spec
+    box = etree.Element("span", {"class": "kb-embed-missing", "role": "note", "data-reason": why})
+    if resolution.problem:
+        box.set("title", resolution.problem)
+    target = etree.SubElement(box, "span", {"class": "kb-embed-missing-target"})
+    target.text = util.AtomicString(spec.target if spec.style == "wiki" else spec.raw)
+    text = etree.SubElement(box, "span", {"class": "kb-embed-missing-why"})
+    text.text = util.AtomicString("찾을 수 없음 · " + REASONS[why])
+    return box
 
 
 def section_text(note: Note, resolution: Resolution) -> str:
     """The Markdown an embed shows: the whole body, one heading's section, or one block."""
-    lines = note.scan.text.split("\n")
-    if resolution.heading is not None:
-        h = resolution.heading
-        end = len(lines)
-        for other in note.scan.headings:
-            if other.line > h.line and other.level <= h.level:
-                end = other.line - 1
-                break
-        return "\n".join(lines[h.line - 1 : end])
-    if resolution.block is not None:
-        b = resolution.block
-        return "\n".join(lines[b.start - 1 : b.end])
-    return "\n".join(lines[note.scan.body_start :])
+    start, end = part_lines(note, resolution)
+    return "\n".join(note.scan.text.split("\n")[start - 1 : end])
 
 
 def render_embed(context: RenderContext, md: Markdown, resolution: Resolution) -> etree.Element | str:
     if not resolution.ok or resolution.file is None:
-        return _missing(resolution)
+        return missing_box(resolution)
     file = resolution.file
     spec = resolution.spec
     suffix = file.suffix
@@ -55,13 +64,13 @@ def render_embed(context: RenderContext, md: Markdown, resolution: Resolution) -
             # Fail closed: a page must never silently lose its evidence.
             context.report(Problem(context.source, 0, "snippet",
                                    "snippets are not executed in this build", spec.written))
-            return _missing(resolution, "snippets are not executed in this build")
+            return missing_box(resolution, "snippets")
         fragment = spec.headings[0] if spec.headings else ""
         return md.htmlStash.store(context.snippet_html(file, fragment, context.source))
     if file.is_note:
         return _note_embed(context, md, resolution)
     if href is None:
-        return _missing(resolution, f"'{file.path}' is not published")
+        return missing_box(resolution, "unpublished")
     if suffix in IMAGE:
         el = etree.Element("img", {"src": href, "class": "kb-embed-image", "loading": "lazy"})
         size = spec.size
@@ -71,15 +80,16 @@ def render_embed(context: RenderContext, md: Markdown, resolution: Resolution) -
                 el.set("height", str(size[1]))
         el.set("alt", spec.alias if spec.alias and not size else file.title)
         return el
+    media = context.href(file, rewritten=False) or href  # players and frames keep their src as written
     if suffix in AUDIO or suffix in VIDEO:
         tag = "audio" if suffix in AUDIO else "video"
-        el = etree.Element(tag, {"src": href, "controls": "controls", "class": f"kb-embed-{tag}"})
+        el = etree.Element(tag, {"src": media, "controls": "controls", "class": f"kb-embed-{tag}"})
         el.set("preload", "metadata")
         el.text = util.AtomicString(file.name)
         return el
     if suffix == ".pdf":
         wrapper = etree.Element("span", {"class": "kb-embed-pdf"})
-        etree.SubElement(wrapper, "iframe", {"src": href, "title": file.name, "loading": "lazy"})
+        etree.SubElement(wrapper, "iframe", {"src": media, "title": file.name, "loading": "lazy"})
         link = etree.SubElement(wrapper, "a", {"href": href})
         link.text = util.AtomicString(f"📄 {file.name}")
         return wrapper
@@ -93,22 +103,13 @@ def _note_embed(context: RenderContext, md: Markdown, resolution: Resolution) ->
     assert file is not None
     note = context.index.notes[file.path]
     subpath = resolution.spec.subpath
-    chain = [*context.stack, (file.path, subpath)]
-    # A section may be embedded inside its own note (![[#A]] under ## B); the whole note may
-    # not, since it contains the embed being rendered.
-    in_stack = any(path == file.path for path, _ in context.stack)
-    if (file.path, subpath) in context.stack or (not subpath and in_stack):
-        # Name the note and line where the embed that closes the cycle is written.
-        where = context.index.notes.get(context.source)
-        line = next((o.line for o in where.scan.links
-                     if o.spec.embed and o.spec.raw == resolution.spec.raw), 0) if where else 0
-        context.report(Problem(context.source, line, "cycle",
-                               "embed cycle: " + " → ".join(p + s for p, s in chain),
-                               resolution.spec.written))
-        return _missing(resolution, "embed cycle")
+    part = part_of(resolution)
+    # Reported once for the whole vault by embed_cycles; here the page only stops and says so.
+    if closes_cycle(part, (Part(path, key) for path, key in context.stack)):
+        return missing_box(resolution, "cycle")
     if len(context.stack) > context.max_embed_depth:
-        return _missing(resolution, "embeds nested too deeply")
-    inner = context.render_nested(file.path, subpath, section_text(note, resolution))
+        return missing_box(resolution, "depth")
+    inner = context.render_nested(file.path, part.key, section_text(note, resolution))
     # The title goes into stashed raw HTML, which the host never rewrites: use the final URL.
     final, context.final_urls = context.final_urls, True
     try:

@@ -6,17 +6,16 @@ page are exactly the ones links were resolved to.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..headings import default_slugify
+from ..scan import BLOCK_ID_RE
 from .context import RenderContext
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
 _BLOCK_TARGETS = ("ul", "ol", "blockquote", "table", "div", "details", "pre")
 
 
@@ -72,12 +71,20 @@ class IdProcessor(Treeprocessor):
                 if found is None:
                     continue
                 empty = not (el.text or "").strip() and len(el) == 0
+                target = el
                 if empty and el.tag == "p" and i > 0 and children[i - 1].tag in _BLOCK_TARGETS:
                     # "^id" alone on the line after a list, quote or table names that block.
-                    children[i - 1].set("id", "^" + found)
+                    target = children[i - 1]
                     parent.remove(el)
-                elif "id" not in el.attrib:
-                    el.set("id", "^" + found)
+                if "id" in target.attrib:
+                    continue
+                block_id = "^" + found
+                if self.context.nested:
+                    # An embedded block keeps its id only while the page has no such id yet.
+                    if block_id in self.context.block_ids:
+                        continue
+                    self.context.block_ids.add(block_id)
+                target.set("id", block_id)
 
 
 def _strip_trailing_id(el: etree.Element) -> str | None:
@@ -86,12 +93,12 @@ def _strip_trailing_id(el: etree.Element) -> str | None:
         last = el[-1]
         if last.tag in ("ul", "ol", "p"):
             return None  # the id belongs to the nested block
-        m = _BLOCK_ID.search(last.tail or "")
+        m = BLOCK_ID_RE.search(last.tail or "")
         if m:
             last.tail = (last.tail or "")[: m.start()].rstrip() or None
             return m.group(1)
         return None
-    m = _BLOCK_ID.search(el.text or "")
+    m = BLOCK_ID_RE.search(el.text or "")
     if m:
         el.text = (el.text or "")[: m.start()].rstrip()
         return m.group(1)

@@ -7,12 +7,12 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown, util
-from markdown.blockprocessors import HashHeaderProcessor
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from ..mask import code_ranges, remove_comments
-from ..scan import TAG_RE, normalise_tag
+from ..scan import SETEXT_RE, TAG_RE, ends_paragraph, normalise_tag, setext_start
 from .context import RenderContext
 
 _LONE_DASH = re.compile(r"^([ \t]*)-[ \t]*$")
@@ -27,6 +27,8 @@ class ObsidianPreprocessor(Preprocessor):
         if "%%" in text:
             text = remove_comments(text)
         out = text.split("\n")
+        if "``" in text or "~~" in text:
+            out = dedent_fences(out)
         if not any(_LONE_DASH.match(line) for line in out):
             return out
         inside_code = code_ranges(text)
@@ -47,10 +49,75 @@ class ObsidianPreprocessor(Preprocessor):
         return fixed
 
 
+_FENCE = re.compile(r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+
+def dedent_fences(lines: list[str]) -> list[str]:
+    """A fence indented by 1-3 spaces (``>  ```md`` in a callout) is still a fence when its
+    lines are indented less (CommonMark, Obsidian); SuperFences then reads it as inline code.
+    Remove the fence's indentation from its own lines, as CommonMark does."""
+    out = list(lines)
+    i, n = 0, len(lines)
+    while i < n:
+        m = _FENCE.match(lines[i]) if "``" in lines[i] or "~~" in lines[i] else None
+        if not m or (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            i += 1
+            continue
+        prefix, indent, fence = m.group("prefix"), len(m.group("indent")), m.group("fence")
+        closer = re.compile(r"^[ ]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+        j = i + 1
+        # the fence's lines keep its quote prefix (a top-level fence holds any line)
+        while j < n and lines[j].startswith(prefix) and not closer.match(lines[j][len(prefix):]):
+            j += 1
+        closed = j < n and lines[j].startswith(prefix)
+        in_list = not prefix and i > 0 and _LIST_ITEM.match(lines[i - 1]) is not None
+        if indent and closed and not in_list:
+            for k in range(i, j + 1):
+                body = lines[k][len(prefix):]
+                out[k] = prefix + body[min(indent, len(body) - len(body.lstrip(" "))):]
+        i = j + 1 if closed else j  # an unclosed fence runs to the end of its quote (linear)
+    return out
+
+
 class ObsidianHashHeaderProcessor(HashHeaderProcessor):
     """``# Title`` is a heading; ``#태그`` (no space) is a tag, as in Obsidian."""
 
     RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:[ \t](?:\\.|[^\\])*?)?)#*(?:\n|$)")
+
+
+class SetextHeadingProcessor(BlockProcessor):
+    """A paragraph of several lines over ``===`` or ``---`` is one heading (CommonMark,
+    Obsidian); Python-Markdown's own processor takes one line and leaves ``<p>`` + ``<hr>``.
+    The paragraph is found by the scan's own rule, so ids line up with the index."""
+
+    def _split(self, block: str) -> tuple[list[str], list[str], int, list[str]] | None:
+        lines = block.split("\n")
+        for i, line in enumerate(lines):
+            if i and SETEXT_RE.match(line):
+                # a stashed block (a fence) ends a paragraph like a blank line does
+                plain = ["" if util.STX in x else x for x in lines[:i]]
+                first = setext_start(plain, i)
+                if first is None or (first and plain[first - 1] and not ends_paragraph(plain[first - 1])):
+                    return None
+                level = 1 if line.strip().startswith("=") else 2
+                return lines[:first], lines[first:i], level, lines[i + 1 :]
+            if not line.strip():
+                return None
+        return None
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return self._split(block) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        split = self._split(blocks.pop(0))
+        assert split is not None
+        before, text, level, rest = split
+        if rest:
+            blocks.insert(0, "\n".join(rest))
+        if before:
+            self.parser.parseBlocks(parent, ["\n".join(before)])
+        heading = etree.SubElement(parent, f"h{level}")
+        heading.text = "\n".join(line.strip() for line in text)
 
 
 class HighlightProcessor(InlineProcessor):
