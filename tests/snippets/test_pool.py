@@ -39,8 +39,8 @@ def test_cache_hit_executes_nothing(write: Write, snippets_dir: Path, cache_dir:
     assert executions(log) == 1
     assert second.ok and second.from_cache and second.runs[0].from_cache
     assert second.runs[0].stdout == first.runs[0].stdout
-    assert "· cache</div>" in render_snippet_html(second)
-    assert "· fresh</div>" in render_snippet_html(first)
+    assert "· 캐시된 결과</div>" in render_snippet_html(second)
+    assert "· 이번 빌드에서 실행</div>" in render_snippet_html(first)
 
 
 def test_cache_invalidated_by_local_module_edit(write: Write, snippets_dir: Path,
@@ -76,15 +76,47 @@ def test_fresh_env_forces_a_run(write: Write, snippets_dir: Path, cache_dir: Pat
     assert executions(log) == 2
 
 
-def test_failed_reports_are_not_cached(write: Write, snippets_dir: Path, cache_dir: Path,
-                                       tmp_path: Path) -> None:
+def test_failed_reports_are_cached_until_the_code_changes(
+        write: Write, snippets_dir: Path, cache_dir: Path, tmp_path: Path) -> None:
     log = tmp_path / "log.txt"
-    path = write("count.py", counting_snippet(log, extra="import sys; sys.exit(3)  # noqa"))
+    path = write("count.py", counting_snippet(log).rstrip(" ") + "        import sys; sys.exit(3)\n")
+    reports = []
+    for _ in range(2):
+        with SnippetRunner(snippets_dir, cache_dir, fresh=False) as runner:
+            reports.append(runner.report(path))
+    first, second = reports
+    assert executions(log) == 1  # the failure was not run again
+    for report in reports:
+        assert not report.ok and "종료 코드 3, 기대한 것은 종료 코드 0" in report.problems[0].message
+    # shown and reported the same way, plus a line saying when it ran
+    assert not first.from_cache and second.from_cache
+    assert second.problems[:-1] == first.problems
+    assert first.runs[0].started_at in second.problems[-1].message
+    assert "캐시된 결과" in second.problems[-1].message
+    assert "kb-snippet-failed" in render_snippet_html(second)
+    write("count.py", counting_snippet(log))  # the fix: a new key, a real run
+    with SnippetRunner(snippets_dir, cache_dir, fresh=False) as runner:
+        fixed = runner.report(path)
+    assert fixed.ok and not fixed.from_cache and executions(log) == 2
+
+
+def test_timed_out_reports_are_cached(write: Write, snippets_dir: Path, cache_dir: Path,
+                                      tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    path = write("slow.py", f"""
+        # /// kb
+        # timeout = 1
+        # ///
+        import time
+        with open({str(log)!r}, "a") as f:
+            f.write("ran\\n")
+        time.sleep(30)
+    """)
     for _ in range(2):
         with SnippetRunner(snippets_dir, cache_dir, fresh=False) as runner:
             report = runner.report(path)
-        assert not report.ok and "exit 3, expected exit 0" in report.problems[0].message
-    assert not list(cache_dir.glob("*.json"))
+        assert report.runs[0].timed_out and not report.ok
+    assert executions(log) == 1
 
 
 def test_repeat_gives_n_runs_and_a_distribution(write: Write, snippets_dir: Path,
@@ -105,11 +137,11 @@ def test_repeat_gives_n_runs_and_a_distribution(write: Write, snippets_dir: Path
     assert report.ok, report.problems
     assert len(report.runs) == 4
     assert len({r.stdout for r in report.runs}) == 4  # four separate processes
-    assert report.claims[0].detail == "held for all 4 values in 4 runs"
+    assert report.claims[0].detail == "4회 실행의 값 4개 모두 성립"
     html = render_snippet_html(report)
-    assert "output of run 1 of 4" in html
-    assert '<ul class="kb-distribution"><li>4 runs; duration min' in html
-    assert "exit: exit 0 ×4" in html
+    assert "4회 실행 중 첫 번째 실행의 출력" in html
+    assert '<ul class="kb-distribution"><li>4회 실행; 소요 시간 최소' in html
+    assert "종료: 종료 코드 0 ×4" in html
 
 
 def test_alone_never_overlaps(write: Write, snippets_dir: Path, cache_dir: Path,

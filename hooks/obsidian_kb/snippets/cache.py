@@ -1,4 +1,4 @@
-"""On-disk cache of successful runs, keyed by everything that can change them.
+"""On-disk cache of snippet runs, keyed by everything that can change them.
 
 Key = sha256 over: the snippet source, the sources of local modules it imports
 from the snippets folder (followed recursively with ``ast``), the interpreter
@@ -10,8 +10,15 @@ Layout: ``<cache>/<key>.json`` plus content-addressed figure files in
 ``<cache>/figures/``. Figures are written first and the JSON last, each with a
 temporary file and ``os.replace``, so a reader sees either a whole entry or none.
 
-Policy: only ok reports are stored (a failure is retried on the next build).
-``KB_SNIPPETS_FRESH=1`` ignores reads but still writes. Tests use a fresh
+Policy: every finished run is stored, failures and timeouts too (a hanging
+snippet must not cost its timeout on every save); the key covers the code, so
+a fix runs it again, and a cached failure is reported with the time it ran.
+Runs cut short by Ctrl-C are never stored. ``KB_SNIPPETS_FRESH=1`` ignores
+reads but still writes.
+
+Keys are computed under one lock: CPython 3.11 keeps the AST recursion depth
+per interpreter, and ``ast.parse`` in several threads at once raises
+``SystemError: AST constructor recursion depth mismatch`` now and then. Tests use a fresh
 temporary cache directory; CI should run with ``KB_SNIPPETS_FRESH=1`` so the
 published outputs are really from that build.
 """
@@ -24,12 +31,15 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from .runner import RUNNER_VERSION, Figure, Interpreter, RunResult
 from .spec import SnippetSpec
+
+_PARSE_LOCK = threading.Lock()  # see the module docstring: ast.parse is not thread-safe in 3.11
 
 
 def local_modules(source: str, snippets_dir: Path) -> list[Path]:
@@ -39,7 +49,8 @@ def local_modules(source: str, snippets_dir: Path) -> list[Path]:
     while pending:
         text = pending.pop()
         try:
-            tree = ast.parse(text)
+            with _PARSE_LOCK:
+                tree = ast.parse(text)
         except SyntaxError:
             continue  # the run will report it; the key still covers the source
         for name in _imported_names(tree):

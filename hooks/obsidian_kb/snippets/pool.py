@@ -18,10 +18,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from . import interrupt
 from .cache import RunCache, cache_key
 from .claims import SnippetReport, judge
-from .runner import RunResult, probe_interpreter, run_once
-from .spec import Problem, SnippetSpec, SpecError, parse_spec
+from .runner import RunnerError, RunResult, probe_interpreter, run_once
+from .spec import Problem, SnippetSpec, SpecError, parse_spec, sidecar_path
+from .workdir import WorkdirTooLarge
 
 PROGRESS_EVERY_S = 1.0
 
@@ -69,6 +71,8 @@ class SnippetRunner:
 
     Reports are keyed by the resolved absolute path of the snippet file.
     ``fresh=None`` reads ``KB_SNIPPETS_FRESH`` (``1`` = ignore cached runs).
+    ``execute=False`` runs nothing: every report only carries the source, so
+    pages show the code and say it was not run (building an untrusted vault).
     """
 
     def __init__(
@@ -81,6 +85,7 @@ class SnippetRunner:
         fresh: bool | None = None,
         python: str | None = None,
         progress: Callable[[str], None] | None = None,
+        execute: bool = True,
     ) -> None:
         self.snippets_dir = Path(snippets_dir).resolve()
         self.cache = RunCache(Path(cache_dir))
@@ -89,6 +94,9 @@ class SnippetRunner:
         self.fresh = os.environ.get("KB_SNIPPETS_FRESH") == "1" if fresh is None else fresh
         self.python = python or sys.executable
         self.progress = progress
+        self.execute = execute
+        if execute:
+            interrupt.install()  # Ctrl-C kills running snippets at once
         self._executor = ThreadPoolExecutor(max_workers=self.jobs,
                                             thread_name_prefix="kb-snippet")
         self._slots = SlotLock()
@@ -174,8 +182,19 @@ class SnippetRunner:
             spec = SnippetSpec(path=path, vault_path=vault_path, source="")
             return SnippetReport(spec, problems=(
                 Problem(vault_path, None, f"cannot read snippet: {err}"),))
+        if not self.execute:
+            return SnippetReport(SnippetSpec(path=path, vault_path=vault_path, source=source),
+                                 executed=False)
+        side = sidecar_path(path)
         try:
-            spec = parse_spec(path, source, vault_path)
+            side_text = side.read_text(encoding="utf-8") if side.is_file() else None
+        except (OSError, UnicodeDecodeError) as err:
+            spec = SnippetSpec(path=path, vault_path=vault_path, source=source)
+            return SnippetReport(spec, problems=(
+                Problem(self.vault_path(side), None, f"cannot read: {err}"),))
+        try:
+            spec = parse_spec(path, source, vault_path, sidecar=side_text,
+                              sidecar_vault_path=self.vault_path(side))
         except SpecError as err:
             spec = SnippetSpec(path=path, vault_path=vault_path, source=source)
             return SnippetReport(spec, problems=err.problems)
@@ -185,12 +204,21 @@ class SnippetRunner:
         if not self.fresh:
             cached = self.cache.load(key)
             if cached is not None and len(cached) == spec.repeat:
-                report = judge(spec, cached)
-                if report.ok:
-                    return report
-        runs = self._run(spec)
+                return _with_cache_note(judge(spec, cached))
+        if interrupt.stopping():
+            return _interrupted(spec)
+        try:
+            runs = self._run(spec)
+        except WorkdirTooLarge as err:
+            return SnippetReport(spec, problems=(Problem(vault_path, None, str(err)),))
+        except RunnerError:
+            if interrupt.stopping():
+                return _interrupted(spec)
+            raise
         report = judge(spec, runs)
-        if report.ok:
+        if not any(r.interrupted for r in runs) and not interrupt.stopping():
+            # failures too: a hanging snippet must not cost its timeout on every save;
+            # the key covers the code, so a fix runs it again
             self.cache.store(key, runs)
         return report
 
@@ -199,6 +227,8 @@ class SnippetRunner:
         runs: list[RunResult] = []
         with slot():
             for _ in range(spec.repeat):
+                if interrupt.stopping():
+                    break
                 run = run_once(spec, snippets_dir=self.snippets_dir, python=self.python)
                 runs.append(run)
                 if run.timed_out and spec.repeat > 1:
@@ -222,3 +252,18 @@ class SnippetRunner:
             self._last_progress = now
             message = f"snippets: {self._done}/{total} done, {self._cached} cached"
         self.progress(message)
+
+
+def _with_cache_note(report: SnippetReport) -> SnippetReport:
+    """A cached failure is reported as it was, plus when that run happened."""
+    if report.ok or not report.runs:
+        return report
+    note = Problem(report.vault_path, None,
+                   f"캐시된 결과: {report.runs[0].started_at}에 실행한 결과다 (코드를 고치면 다시 "
+                   f"실행하고, KB_SNIPPETS_FRESH=1이면 지금 다시 실행한다)")
+    return replace(report, problems=(*report.problems, note))
+
+
+def _interrupted(spec: SnippetSpec) -> SnippetReport:
+    return SnippetReport(spec, problems=(
+        Problem(spec.vault_path, None, "빌드가 중단되어 실행하지 않았다"),))
