@@ -23,7 +23,7 @@ from .graph import (
 )
 from .headings import default_slugify
 from .markdown import ObsidianExtension, RenderContext
-from .notebook import link_notebook
+from .notebook import configure_notebooks, link_notebook
 from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
 from .snippets import SnippetRunner
@@ -40,13 +40,12 @@ READER_CSS = "kb-reader.css"
 
 
 def find_vault_root(docs_dir: Path, config_dir: Path) -> Path:
-    """The folder holding ``.obsidian/`` (Obsidian's own rule), else the docs folder."""
-    for folder in [docs_dir, *docs_dir.parents]:
-        if (folder / ".obsidian").is_dir():
-            return folder
-        if folder == config_dir or folder == folder.parent:
-            break
-    return docs_dir
+    """The docs folder, or the project folder when that is the vault (``.obsidian/`` beside
+    ``mkdocs.yml`` with ``docs/`` inside it). Never a folder further up: a vault nested in
+    another vault's folder must not pick up (and run) the outer vault's ``snippets/``."""
+    if (docs_dir / ".obsidian").is_dir() or docs_dir.parent != config_dir:
+        return docs_dir
+    return config_dir if (config_dir / ".obsidian").is_dir() else docs_dir
 
 
 class VaultBuild:
@@ -55,6 +54,7 @@ class VaultBuild:
         self.docs_dir = Path(config.docs_dir).resolve()
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
         self.vault_root = find_vault_root(self.docs_dir, self.config_dir)
+        self.execute = os.environ.get("KB_EXECUTE") != "0"  # building runs the vault's programs
         # Snippets belong to the vault: building someone else's vault must not run ours.
         snippets = os.environ.get("KB_SNIPPETS") or str(self.vault_root / "snippets")
         self.snippets_dir = Path(snippets).resolve()
@@ -82,6 +82,7 @@ class VaultBuild:
             extensions=config.markdown_extensions, extension_configs=config.mdx_configs
         )
         self._add_reader_assets(config)
+        configure_notebooks(config.plugins, self.execute, self.config_dir / ".cache")
         return config
 
     # -- on_files -----------------------------------------------------------
@@ -128,6 +129,7 @@ class VaultBuild:
             self.config_dir / ".cache" / "snippets",
             vault_prefix=self._vault_path(self.snippets_dir),
             progress=lambda message: log.info(message),
+            execute=self.execute,
         )
         self.snippets = SnippetStage(runner, self.graph, self._warn)
         self._snippet_files = self.snippets.start(index.files.values())
