@@ -130,6 +130,7 @@ class VaultBuild:
             vault_prefix=self._vault_path(self.snippets_dir),
             progress=lambda message: log.info(message),
             execute=self.execute,
+            vault_root=self.vault_root,
         )
         self.snippets = SnippetStage(runner, self.graph, self._warn)
         self._snippet_files = self.snippets.start(index.files.values())

@@ -44,6 +44,11 @@ class SnippetStage:
                 self.embeds.setdefault(target.path, []).append(
                     (link.source, link.occurrence.line, link.occurrence.spec.written))
 
+    @property
+    def execute(self) -> bool:
+        """Whether programs run in this build (the runner's ``execute``, from ``KB_EXECUTE``)."""
+        return self.runner.execute
+
     def start(self, files: Iterable[VaultFile]) -> list[VaultFile]:
         chosen = [f for f in files if f.suffix == ".py"
                   and (f.path in self.embeds or _is_snippet(f.abs_path, self.runner.snippets_dir))]

@@ -128,3 +128,23 @@ def test_ctrl_c_kills_running_snippets_at_once(tmp_path: Path) -> None:
             for pid in pids.read_text().split():
                 with contextlib.suppress(ProcessLookupError, ValueError):
                     os.kill(int(pid), signal.SIGKILL)
+
+
+def test_page_keeps_the_exact_text(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    write(vault / "index.md", "# 홈\n\n![[bar.py#output]]\n")
+    write(vault / "snippets" / "bar.py", """\
+        import sys
+        print()
+        for pct in (0, 50, 100):
+            sys.stdout.write(f"\\rprogress {pct:3d}%")
+        print("\\nend with spaces   ")
+        """)
+    result = build(vault, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    # a leading blank line (one extra newline: HTML drops the first after <pre>), the final
+    # state of the \r progress line, trailing spaces
+    assert "<pre>\n\nprogress 100%\nend with spaces   \n</pre>" in page
+    assert "표준 출력 (stdout)" in page and "자식의 python3도 같은 인터프리터" in page

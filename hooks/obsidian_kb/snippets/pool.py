@@ -86,10 +86,12 @@ class SnippetRunner:
         python: str | None = None,
         progress: Callable[[str], None] | None = None,
         execute: bool = True,
+        vault_root: Path | None = None,
     ) -> None:
         self.snippets_dir = Path(snippets_dir).resolve()
         self.cache = RunCache(Path(cache_dir))
         self.vault_prefix = vault_prefix.strip("/")
+        self.vault_root = None if vault_root is None else Path(vault_root).resolve()
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.fresh = os.environ.get("KB_SNIPPETS_FRESH") == "1" if fresh is None else fresh
         self.python = python or sys.executable
@@ -133,10 +135,14 @@ class SnippetRunner:
         self.close()
 
     def vault_path(self, path: Path) -> str:
+        """The path messages name: inside the snippets folder, else inside the vault, else
+        the file name (never a machine's absolute path)."""
         try:
             rel = path.relative_to(self.snippets_dir).as_posix()
         except ValueError:
-            return path.as_posix()
+            if self.vault_root is not None and path.is_relative_to(self.vault_root):
+                return path.relative_to(self.vault_root).as_posix()
+            return path.name
         return f"{self.vault_prefix}/{rel}" if self.vault_prefix else rel
 
     # -- internals --------------------------------------------------------------
