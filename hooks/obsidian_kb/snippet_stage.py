@@ -25,7 +25,7 @@ FRAGMENTS = {"": "both", "code": "code", "output": "output"}
 def failure_lines(report: SnippetReport) -> list[str]:
     """Each failure once: the runner already turns a failed claim into a located problem."""
     lines = [str(p) for p in report.problems]
-    return lines or [f"{report.vault_path}: claim failed: {c.name} ({c.detail})"
+    return lines or [f"{report.vault_path}: 주장 실패: {c.name} ({c.detail})"
                      for c in report.claims if not c.passed]
 
 

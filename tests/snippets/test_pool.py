@@ -106,6 +106,7 @@ def test_timed_out_reports_are_cached(write: Write, snippets_dir: Path, cache_di
     path = write("slow.py", f"""
         # /// kb
         # timeout = 1
+        # repeat = 3
         # ///
         import time
         with open({str(log)!r}, "a") as f:
@@ -177,7 +178,7 @@ def test_missing_file_and_bad_header_are_reports(write: Write, snippets_dir: Pat
     with SnippetRunner(snippets_dir, cache_dir) as runner:
         missing = runner.report("snippets/nope.py")
         header = runner.report(bad)
-    assert [str(p) for p in missing.problems] == ["snippets/nope.py: snippet file not found"]
+    assert [str(p) for p in missing.problems] == ["snippets/nope.py: 스니펫 파일이 없다"]
     assert str(header.problems[0]).startswith("snippets/bad.py:3: unknown key 'wat'")
     assert header.runs == ()
     html = render_snippet_html(header)

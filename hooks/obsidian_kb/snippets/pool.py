@@ -172,7 +172,7 @@ class SnippetRunner:
         except Exception as err:  # a runner bug must not take the site build down
             spec = SnippetSpec(path=path, vault_path=self.vault_path(path), source="")
             report = SnippetReport(spec, problems=(
-                Problem(spec.vault_path, None, f"snippet runner failed: {err!r}"),))
+                Problem(spec.vault_path, None, f"스니펫 실행기 오류: {err!r}"),))
         self._finished(report)
         return report
 
@@ -183,11 +183,11 @@ class SnippetRunner:
         except FileNotFoundError:
             spec = SnippetSpec(path=path, vault_path=vault_path, source="")
             return SnippetReport(spec, problems=(
-                Problem(vault_path, None, "snippet file not found"),))
+                Problem(vault_path, None, "스니펫 파일이 없다"),))
         except (OSError, UnicodeDecodeError) as err:
             spec = SnippetSpec(path=path, vault_path=vault_path, source="")
             return SnippetReport(spec, problems=(
-                Problem(vault_path, None, f"cannot read snippet: {err}"),))
+                Problem(vault_path, None, f"스니펫을 읽을 수 없다: {err}"),))
         if not self.execute:
             return SnippetReport(SnippetSpec(path=path, vault_path=vault_path, source=source),
                                  executed=False)
@@ -197,7 +197,7 @@ class SnippetRunner:
         except (OSError, UnicodeDecodeError) as err:
             spec = SnippetSpec(path=path, vault_path=vault_path, source=source)
             return SnippetReport(spec, problems=(
-                Problem(self.vault_path(side), None, f"cannot read: {err}"),))
+                Problem(self.vault_path(side), None, f"읽을 수 없다: {err}"),))
         try:
             spec = parse_spec(path, source, vault_path, sidecar=side_text,
                               sidecar_vault_path=self.vault_path(side))
@@ -209,7 +209,8 @@ class SnippetRunner:
         key = cache_key(spec, self.snippets_dir, interpreter)
         if not self.fresh:
             cached = self.cache.load(key)
-            if cached is not None and len(cached) == spec.repeat:
+            # a repeat stops at its first timeout: such an entry is complete too
+            if cached is not None and (len(cached) == spec.repeat or cached[-1].timed_out):
                 return _with_cache_note(judge(spec, cached))
         if interrupt.stopping():
             return _interrupted(spec)

@@ -72,6 +72,7 @@ KILL_GRACE_S = 0.5  # SIGTERM -> SIGKILL
 PIPE_GRACE_S = 1.0  # reading what killed writers left in the pipes
 SAMPLE_FIRST_S = 0.05  # trivial snippets finish before the first sample: no overhead
 SAMPLE_EVERY_S = 0.1
+INTERRUPT_POLL_S = 0.25  # how soon a run notices Ctrl-C when nothing else wakes it
 _READ_SIZE = 65536
 TRUNCATED_MARK = "[… 출력이 잘림:"
 
@@ -358,6 +359,8 @@ class _Watch:
         next_sample = self.t0 + SAMPLE_FIRST_S
         while self.open_streams or self.status is None:
             now = time.monotonic()
+            if interrupt.stopping():
+                return  # Ctrl-C: _finish kills what is left, escaped descendants included
             if self.status is None and not have_pidfd:
                 self._reap(os.WNOHANG)
                 if self.status is not None:
@@ -377,6 +380,7 @@ class _Watch:
             wake = min(deadline, next_sample if self.status is None else deadline)
             if not have_pidfd and self.status is None:
                 wake = min(wake, now + 0.01)
+            wake = min(wake, now + INTERRUPT_POLL_S)
             for key, _ in self.sel.select(max(0.0, wake - now)):
                 if key.data == "exit":
                     self.sel.unregister(key.fileobj)
