@@ -214,3 +214,21 @@ def test_leftover_background_process_is_killed_after_exit(
         assert proc.status() == psutil.STATUS_ZOMBIE or proc.name() != "sleep"
     except psutil.NoSuchProcess:
         pass
+
+
+def test_python3_on_path_is_checked_not_assumed(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from obsidian_kb.snippets.runner import build_env, same_python_on_path
+
+    env = build_env(tmp_path, tmp_path, sys.executable)
+    assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    assert same_python_on_path(sys.executable, env["PATH"])
+    other = tmp_path / "bin"
+    other.mkdir()
+    fake = other / "python3"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    assert not same_python_on_path(sys.executable, str(other))  # another python3 first
+    assert not same_python_on_path(sys.executable, str(tmp_path / "empty"))  # none at all

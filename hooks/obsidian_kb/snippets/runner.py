@@ -2,8 +2,8 @@
 
 Isolation, and its limits (say them plainly):
 
-- The file runs as ``python /abs/path/x.py`` so ``__main__`` is the file and
-  multiprocessing works under fork, spawn and forkserver alike.
+- The file runs as ``python x.py`` in its folder's copy, so ``__main__`` is the
+  file and multiprocessing works under fork, spawn and forkserver alike.
 - ``cwd`` is a throw-away copy of the script's own folder (see :mod:`.workdir`),
   and the script runs from there as ``python script.py``: relative reads, globs,
   ``ls`` and sibling scripts behave as in a direct run, while relative writes
@@ -215,11 +215,16 @@ def build_env(snippets_dir: Path, figures_dir: Path, python: str) -> dict[str, s
 
 
 def same_python_on_path(python: str, path: str) -> bool:
-    """Whether ``python3`` found on ``path`` is the file ``python`` (or beside it in its bin)."""
+    """Whether ``python3`` found on ``path`` is ``python``: the same binary in the same
+    ``bin`` folder (a venv's ``python3`` and the base one are the same file, not the same
+    Python)."""
     found = shutil.which("python3", path=path)
     if found is None:
         return False
-    return Path(found).parent == Path(python).parent or os.path.samefile(found, python)
+    try:
+        return Path(found).parent == Path(python).parent and os.path.samefile(found, python)
+    except OSError:
+        return False
 
 
 def decode_output(data: bytes, dropped: int, limit: int) -> str:
