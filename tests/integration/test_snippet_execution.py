@@ -148,3 +148,19 @@ def test_page_keeps_the_exact_text(tmp_path: Path) -> None:
     # state of the \r progress line, trailing spaces
     assert "<pre>\n\nprogress 100%\nend with spaces   \n</pre>" in page
     assert "표준 출력 (stdout)" in page and "자식의 python3도 같은 인터프리터" in page
+
+
+def test_sidecar_accepts_a_meant_failure_and_an_orphan_sidecar_is_a_warning(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    write(vault / "index.md", "# 홈\n\n![[demo/fails.py#output]]\n")
+    write(vault / "snippets" / "demo" / "fails.py", "raise SystemExit('일부러 실패')\n")
+    write(vault / "snippets" / "demo" / "fails.kb.toml", "exit = 1\n")
+    result = build(vault, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "일부러 실패" in page and "kb-snippet-failed" not in page
+    write(vault / "snippets" / "demo" / "gone.kb.toml", "exit = 1\n")
+    result = build(vault, tmp_path / "site2")
+    assert result.returncode != 0
+    assert "snippets/demo/gone.kb.toml: no gone.py beside this sidecar" in result.stderr
