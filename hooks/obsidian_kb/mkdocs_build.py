@@ -54,7 +54,8 @@ class VaultBuild:
         self.docs_dir = Path(config.docs_dir).resolve()
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
         self.vault_root = find_vault_root(self.docs_dir, self.config_dir)
-        self.execute = os.environ.get("KB_EXECUTE") != "0"  # building runs the vault's programs
+        # building runs the vault's programs: KB_EXECUTE=0 (or false/no/off) turns that off
+        self.execute = os.environ.get("KB_EXECUTE", "").strip().lower() not in {"0", "false", "no", "off"}
         # Snippets belong to the vault: building someone else's vault must not run ours.
         snippets = os.environ.get("KB_SNIPPETS") or str(self.vault_root / "snippets")
         self.snippets_dir = Path(snippets).resolve()
