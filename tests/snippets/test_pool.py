@@ -238,3 +238,33 @@ def test_concurrent_report_calls_run_once(write: Write, snippets_dir: Path, cach
         reports = list(callers.map(runner.report, [path, "count.py", "snippets/count.py"] * 4))
     assert all(r is reports[0] for r in reports)
     assert executions(log) == 1
+
+
+def test_cache_key_covers_the_folders_data_files_only(tmp_path: Path) -> None:
+    import sys
+
+    from obsidian_kb.snippets import cache_key, parse_spec, probe_interpreter
+
+    root = tmp_path / "snippets"
+    sub = root / "thirdparty"
+    sub.mkdir(parents=True)
+    python = probe_interpreter(sys.executable)
+
+    def key(path: Path) -> str:
+        return cache_key(parse_spec(path, path.read_text(), path.name), root, python)
+
+    top = root / "top.py"
+    top.write_text("print(open('data.txt').read())\n")
+    (root / "data.txt").write_text("1\n")
+    script = sub / "main.py"
+    script.write_text("import subprocess; subprocess.run(['python3', 'worker.py'])\n")
+    (sub / "worker.py").write_text("print(1)\n")
+    before = key(top), key(script)
+    (root / "other_snippet.py").write_text("print('another program')\n")
+    (sub / "__pycache__").mkdir()
+    (sub / "__pycache__" / "worker.cpython-311.pyc").write_bytes(b"\0")
+    assert (key(top), key(script)) == before  # another snippet, a bytecode cache: no re-run
+    (root / "data.txt").write_text("2\n")
+    (sub / "worker.py").write_text("print(2)\n")
+    after = key(top), key(script)
+    assert after[0] != before[0] and after[1] != before[1]  # the data and the sibling count
