@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .headings import default_slugify
+from .notebook import configure_notebooks
 from .problems import Problem
 from .session import BuildSession, Settings, SourceFile, find_vault_root
 from .tags import TagAnchors
@@ -103,6 +104,8 @@ class VaultBuild:
         config.markdown_extensions = self.session.configure(  # type: ignore[assignment]
             config.markdown_extensions, config.mdx_configs)
         self._add_reader_assets(config)
+        session = self.session
+        configure_notebooks(config.plugins, session.settings.execute, session.config_dir / ".cache")
         return config
 
     def _check_extensions(self, config: MkDocsConfig) -> None:

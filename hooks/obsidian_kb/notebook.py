@@ -1,14 +1,26 @@
-"""Wikilinks in the Markdown cells of a Jupyter notebook page.
+"""Jupyter notebook pages: wikilinks in Markdown cells, and whether cells run.
 
 mkdocs-jupyter renders notebooks itself, so ``[[links]]`` reach us as text in
 the finished HTML. We walk the text nodes of Markdown cells with an HTML parser
 (never inside ``code`` or ``pre``) and resolve them with the same resolver.
+
+Execution: when the build does not run programs (``KB_EXECUTE=0``), the
+plugin's own ``execute`` option is switched off, so notebooks show their saved
+outputs. When it does, the kernel is started with its log level at ERROR: every
+start otherwise logs "Kernel is running over TCP without encryption", which is
+about the kernel's connection to this build over the loopback interface
+(127.0.0.1), not about anything leaving the machine.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import os
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement
@@ -53,3 +65,24 @@ def link_notebook(html_text: str, context: RenderContext, source: str) -> tuple[
 
 def _escape_text(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+#: read by nbconvert from ``$JUPYTER_CONFIG_PATH``; ``NotebookClient`` covers the
+#: ``ExecutePreprocessor`` mkdocs-jupyter configures (it replaces that section whole)
+QUIET_KERNEL = {"NotebookClient": {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}}
+
+
+def configure_notebooks(plugins: Mapping[str, Any], execute: bool, config_dir: Path) -> None:
+    """Switch mkdocs-jupyter's execution off when the build runs no programs; quiet the kernel."""
+    plugin = plugins.get("mkdocs-jupyter") if hasattr(plugins, "get") else None
+    if plugin is None or "execute" not in getattr(plugin, "config", {}):
+        return
+    if not execute:
+        plugin.config["execute"] = False
+        return
+    folder = config_dir / "jupyter"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "jupyter_nbconvert_config.json").write_text(json.dumps(QUIET_KERNEL), encoding="utf-8")
+    paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+    if str(folder) not in paths:
+        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *paths])

@@ -88,13 +88,12 @@ Progress = Callable[[str], None]
 
 
 def find_vault_root(docs_dir: Path, config_dir: Path) -> Path:
-    """The folder holding ``.obsidian/`` (Obsidian's own rule), else the docs folder."""
-    for folder in [docs_dir, *docs_dir.parents]:
-        if (folder / ".obsidian").is_dir():
-            return folder
-        if folder == config_dir or folder == folder.parent:
-            break
-    return docs_dir
+    """The docs folder, or the project folder when that is the vault (``.obsidian/`` beside
+    ``mkdocs.yml`` with ``docs/`` inside it). Never a folder further up: a vault nested in
+    another vault's folder must not pick up (and run) the outer vault's ``snippets/``."""
+    if (docs_dir / ".obsidian").is_dir() or docs_dir.parent != config_dir:
+        return docs_dir
+    return config_dir if (config_dir / ".obsidian").is_dir() else docs_dir
 
 
 @dataclass(frozen=True)
@@ -271,6 +270,7 @@ class BuildSession:
             vault_prefix=self._vault_path(self.snippets_dir),
             fresh=settings.fresh or None,
             execute=settings.execute,
+            vault_root=self.vault_root,
             progress=self._progress,
         )
         self.snippets = SnippetStage(runner, self.graph, self._warn)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .checks import LinkGraph
 from .problems import Problem
 from .snippets import SnippetReport, SnippetRunner, render_snippet_html
+from .snippets.spec import SIDECAR_SUFFIX
 from .vault import VaultFile
 
 #: ``![[x.py]]`` shows code and output; ``#code`` and ``#output`` show one of them.
@@ -25,7 +26,7 @@ FRAGMENTS = {"": "both", "code": "code", "output": "output"}
 def failure_lines(report: SnippetReport) -> list[str]:
     """Each failure once: the runner already turns a failed claim into a located problem."""
     lines = [str(p) for p in report.problems]
-    return lines or [f"{report.vault_path}: claim failed: {c.name} ({c.detail})"
+    return lines or [f"{report.vault_path}: 주장 실패: {c.name} ({c.detail})"
                      for c in report.claims if not c.passed]
 
 
@@ -44,11 +45,31 @@ class SnippetStage:
                 self.embeds.setdefault(target.path, []).append(
                     (link.source, link.occurrence.line, link.occurrence.spec.written))
 
+    @property
+    def execute(self) -> bool:
+        """Whether programs run in this build (the runner's ``execute``, from ``KB_EXECUTE``)."""
+        return self.runner.execute
+
     def start(self, files: Iterable[VaultFile]) -> list[VaultFile]:
+        files = list(files)
         chosen = [f for f in files if f.suffix == ".py"
                   and (f.path in self.embeds or _is_snippet(f.abs_path, self.runner.snippets_dir))]
         self.runner.start(f.abs_path for f in chosen)
+        if self.execute:
+            self._orphan_sidecars(files)
         return chosen
+
+    def _orphan_sidecars(self, files: list[VaultFile]) -> None:
+        """A sidecar whose script is gone (renamed in Obsidian?) would silently stop applying."""
+        folder = self.runner.snippets_dir
+        found = set(folder.rglob(f"*{SIDECAR_SUFFIX}")) if folder.is_dir() else set()
+        found.update(f.abs_path for f in files if f.abs_path.name.endswith(SIDECAR_SUFFIX))
+        for sidecar in sorted(found):
+            script = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)] + ".py")
+            if not script.is_file():
+                self.warn(Problem(self.runner.vault_path(sidecar), 0, "snippet",
+                                  f"no {script.name} beside this sidecar: its settings apply to "
+                                  f"nothing (was the script renamed?)"))
 
     def html(self, file: VaultFile, fragment: str, source: str) -> str:
         show = FRAGMENTS.get(fragment.strip().lower())

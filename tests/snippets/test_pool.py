@@ -39,8 +39,8 @@ def test_cache_hit_executes_nothing(write: Write, snippets_dir: Path, cache_dir:
     assert executions(log) == 1
     assert second.ok and second.from_cache and second.runs[0].from_cache
     assert second.runs[0].stdout == first.runs[0].stdout
-    assert "· cache</div>" in render_snippet_html(second)
-    assert "· fresh</div>" in render_snippet_html(first)
+    assert "· 캐시된 결과</div>" in render_snippet_html(second)
+    assert "· 이번 빌드에서 실행</div>" in render_snippet_html(first)
 
 
 def test_cache_invalidated_by_local_module_edit(write: Write, snippets_dir: Path,
@@ -76,15 +76,48 @@ def test_fresh_env_forces_a_run(write: Write, snippets_dir: Path, cache_dir: Pat
     assert executions(log) == 2
 
 
-def test_failed_reports_are_not_cached(write: Write, snippets_dir: Path, cache_dir: Path,
-                                       tmp_path: Path) -> None:
+def test_failed_reports_are_cached_until_the_code_changes(
+        write: Write, snippets_dir: Path, cache_dir: Path, tmp_path: Path) -> None:
     log = tmp_path / "log.txt"
-    path = write("count.py", counting_snippet(log, extra="import sys; sys.exit(3)  # noqa"))
+    path = write("count.py", counting_snippet(log).rstrip(" ") + "        import sys; sys.exit(3)\n")
+    reports = []
+    for _ in range(2):
+        with SnippetRunner(snippets_dir, cache_dir, fresh=False) as runner:
+            reports.append(runner.report(path))
+    first, second = reports
+    assert executions(log) == 1  # the failure was not run again
+    for report in reports:
+        assert not report.ok and "종료 코드 3, 기대한 것은 종료 코드 0" in report.problems[0].message
+    # shown and reported the same way, plus a line saying when it ran
+    assert not first.from_cache and second.from_cache
+    assert second.problems[:-1] == first.problems
+    assert first.runs[0].started_at in second.problems[-1].message
+    assert "캐시된 결과" in second.problems[-1].message
+    assert "kb-snippet-failed" in render_snippet_html(second)
+    write("count.py", counting_snippet(log))  # the fix: a new key, a real run
+    with SnippetRunner(snippets_dir, cache_dir, fresh=False) as runner:
+        fixed = runner.report(path)
+    assert fixed.ok and not fixed.from_cache and executions(log) == 2
+
+
+def test_timed_out_reports_are_cached(write: Write, snippets_dir: Path, cache_dir: Path,
+                                      tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    path = write("slow.py", f"""
+        # /// kb
+        # timeout = 1
+        # repeat = 3
+        # ///
+        import time
+        with open({str(log)!r}, "a") as f:
+            f.write("ran\\n")
+        time.sleep(30)
+    """)
     for _ in range(2):
         with SnippetRunner(snippets_dir, cache_dir, fresh=False) as runner:
             report = runner.report(path)
-        assert not report.ok and "exit 3, expected exit 0" in report.problems[0].message
-    assert not list(cache_dir.glob("*.json"))
+        assert report.runs[0].timed_out and not report.ok
+    assert executions(log) == 1
 
 
 def test_repeat_gives_n_runs_and_a_distribution(write: Write, snippets_dir: Path,
@@ -105,11 +138,11 @@ def test_repeat_gives_n_runs_and_a_distribution(write: Write, snippets_dir: Path
     assert report.ok, report.problems
     assert len(report.runs) == 4
     assert len({r.stdout for r in report.runs}) == 4  # four separate processes
-    assert report.claims[0].detail == "held for all 4 values in 4 runs"
+    assert report.claims[0].detail == "4회 실행의 값 4개 모두 성립"
     html = render_snippet_html(report)
-    assert "output of run 1 of 4" in html
-    assert '<ul class="kb-distribution"><li>4 runs; duration min' in html
-    assert "exit: exit 0 ×4" in html
+    assert "4회 실행 중 첫 번째 실행의 출력" in html
+    assert '<ul class="kb-distribution"><li>4회 실행; 소요 시간 최소' in html
+    assert "종료: 종료 코드 0 ×4" in html
 
 
 def test_alone_never_overlaps(write: Write, snippets_dir: Path, cache_dir: Path,
@@ -145,7 +178,7 @@ def test_missing_file_and_bad_header_are_reports(write: Write, snippets_dir: Pat
     with SnippetRunner(snippets_dir, cache_dir) as runner:
         missing = runner.report("snippets/nope.py")
         header = runner.report(bad)
-    assert [str(p) for p in missing.problems] == ["snippets/nope.py: snippet file not found"]
+    assert [str(p) for p in missing.problems] == ["snippets/nope.py: 스니펫 파일이 없다"]
     assert str(header.problems[0]).startswith("snippets/bad.py:3: unknown key 'wat'")
     assert header.runs == ()
     html = render_snippet_html(header)
@@ -205,3 +238,33 @@ def test_concurrent_report_calls_run_once(write: Write, snippets_dir: Path, cach
         reports = list(callers.map(runner.report, [path, "count.py", "snippets/count.py"] * 4))
     assert all(r is reports[0] for r in reports)
     assert executions(log) == 1
+
+
+def test_cache_key_covers_the_folders_data_files_only(tmp_path: Path) -> None:
+    import sys
+
+    from obsidian_kb.snippets import cache_key, parse_spec, probe_interpreter
+
+    root = tmp_path / "snippets"
+    sub = root / "thirdparty"
+    sub.mkdir(parents=True)
+    python = probe_interpreter(sys.executable)
+
+    def key(path: Path) -> str:
+        return cache_key(parse_spec(path, path.read_text(), path.name), root, python)
+
+    top = root / "top.py"
+    top.write_text("print(open('data.txt').read())\n")
+    (root / "data.txt").write_text("1\n")
+    script = sub / "main.py"
+    script.write_text("import subprocess; subprocess.run(['python3', 'worker.py'])\n")
+    (sub / "worker.py").write_text("print(1)\n")
+    before = key(top), key(script)
+    (root / "other_snippet.py").write_text("print('another program')\n")
+    (sub / "__pycache__").mkdir()
+    (sub / "__pycache__" / "worker.cpython-311.pyc").write_bytes(b"\0")
+    assert (key(top), key(script)) == before  # another snippet, a bytecode cache: no re-run
+    (root / "data.txt").write_text("2\n")
+    (sub / "worker.py").write_text("print(2)\n")
+    after = key(top), key(script)
+    assert after[0] != before[0] and after[1] != before[1]  # the data and the sibling count

@@ -47,14 +47,15 @@ def test_structure_and_escaping() -> None:
     assert '<div class="highlight">' in html
     assert "<script>" not in html and "&lt;/pre&gt;&lt;script&gt;" in html
     assert "/// kb" not in html  # the header is listed as claims, not shown as code
-    assert '<div class="kb-stream kb-stdout"><span class="kb-stream-label">stdout</span>' \
+    assert '<div class="kb-stream kb-stdout"><span class="kb-stream-label">표준 출력 (stdout)</span>' \
            '<pre>&lt;b&gt;out&lt;/b&gt;\n</pre>' in html
-    assert '<div class="kb-stream kb-stderr"><span class="kb-stream-label">stderr</span>' \
+    assert '<div class="kb-stream kb-stderr"><span class="kb-stream-label">표준 오류 (stderr)</span>' \
            '<pre>warn &amp; more\n</pre>' in html
     assert 'src="data:image/svg+xml;base64,PHN2Zy8+"' in html
     prov = html.split('<div class="kb-provenance">')[1]
-    for part in ("CPython 3.11.7", "Linux-6", "2 CPUs", "start method fork", "0.250 s",
-                 "peak RSS 20.0 MiB", "exit 0", "ran 2026-01-01T00:00:00+00:00", "fresh"):
+    for part in ("CPython 3.11.7", "자식의 python3도 같은 인터프리터", "Linux-6", "CPU 2개",
+                 "시작 방식 fork", "0.250 s", "최대 RSS 20.0 MiB", "종료 코드 0",
+                 "실행 시각 2026-01-01T00:00:00+00:00", "이번 빌드에서 실행"):
         assert part in prov
 
 
@@ -76,7 +77,7 @@ def test_show_modes_and_bound_memory() -> None:
     out_only = render_snippet_html(report(claims=()), show="output")
     assert "highlight" not in out_only and "kb-stdout" in out_only
     bound = report(claims=(), runs=(replace(report().runs[0], launcher_rss_kb=40960),))
-    assert "peak RSS ≤ 20.0 MiB" in render_snippet_html(bound)
+    assert "최대 RSS ≤ 20.0 MiB" in render_snippet_html(bound)
 
 
 def test_strip_header_keeps_code() -> None:
@@ -96,3 +97,20 @@ def test_ansi_segments() -> None:
         ("f", [], "color: #010203"),
     ]
     assert strip_ansi(text) == "aBCdef"
+
+
+def test_exact_text_leading_blank_line_trailing_spaces_and_carriage_returns() -> None:
+    base = report(claims=())
+    run = replace(base.runs[0], stdout="\nfirst  \n10%\r55%\r100%\n가나다\rab\n", stderr="")
+    html = render_snippet_html(replace(base, runs=(run,)), show="output")
+    # one extra newline: HTML drops the first one after <pre>, the blank line survives
+    assert "<pre>\n\nfirst  \n100%\nab나다\n</pre>" in html
+
+
+def test_not_executed_shows_code_and_says_so() -> None:
+    base = report(claims=())
+    skipped = replace(base, runs=(), executed=False)
+    html = render_snippet_html(skipped)
+    assert "kb-snippet-code" in html and "kb-snippet-failed" not in html
+    assert "실행하지 않았다" in html and "kb-provenance" not in html
+    assert "실행하지 않았다" not in render_snippet_html(skipped, show="code")

@@ -158,3 +158,42 @@ def test_bad_comparison(text: str) -> None:
 )
 def test_comparison_holds(cmp: Comparison, value: str, holds: bool) -> None:
     assert cmp.holds(value) is holds
+
+
+SIDE = "snippets/corpus/x.kb.toml"
+
+
+def sidecar_problems(text: str, source: str = "print(1)\n") -> list[str]:
+    with pytest.raises(SpecError) as err:
+        parse_spec(Path("/v/x.py"), source, "snippets/corpus/x.py", sidecar=textwrap.dedent(text),
+                   sidecar_vault_path=SIDE)
+    return [str(p) for p in err.value.problems]
+
+
+def test_sidecar_declares_what_the_script_cannot() -> None:
+    spec = parse_spec(Path("/v/x.py"), "raise SystemExit(3)\n", "snippets/corpus/x.py",
+                      sidecar='exit = 3\ntimeout = 5\n\n[[expect]]\nname = "n"\n'
+                              "pattern = 'v=(\\d+)'\nall = \"> 0\"\n", sidecar_vault_path=SIDE)
+    assert (spec.exit, spec.timeout, spec.sidecar, spec.claims_path) == (3, 5.0, SIDE, SIDE)
+    assert spec.expects[0].line == 4  # the sidecar's own line numbers
+    assert spec.header_line is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("exit = 1\nretries = 2\n", f"{SIDE}:2: unknown key 'retries'"),
+        ("exit = 1\nsignal = 99\n", f"{SIDE}:2: 'signal' must be a signal number"),
+        ("exit = [1\n", f"{SIDE}:1: malformed kb header"),
+        ('[[expect]]\nname = "n"\npattern = "(a)(b)"\nall = "> 0"\n',
+         f"{SIDE}:3: [[expect]] 'n': pattern must have exactly one capture group"),
+    ],
+)
+def test_sidecar_errors_name_the_sidecar_line(text: str, expected: str) -> None:
+    assert sidecar_problems(text)[0].startswith(expected)
+
+
+def test_header_and_sidecar_together_is_an_error() -> None:
+    problems = sidecar_problems("exit = 1\n", source="# /// kb\n# exit = 2\n# ///\n")
+    assert problems == [f"{SIDE}: x.py already has a '# /// kb' header (line 1): "
+                        "declare its settings in one place only"]

@@ -2,7 +2,8 @@
 
 Public API::
 
-    runner = SnippetRunner(snippets_dir, cache_dir, jobs=2, progress=log.info)
+    runner = SnippetRunner(snippets_dir, cache_dir, jobs=2, progress=log.info,
+                           execute=True, vault_root=vault_root)
     runner.start(paths)                      # returns at once, runs in threads
     report = runner.report("snippets/x.py")  # blocks for that one ("x.py" or a Path work too)
     html = render_snippet_html(report, show="both", title=None)
@@ -52,14 +53,33 @@ Comparisons are ``== != > >= < <=`` then a number (compared numerically; a
 non-numeric capture fails) or a quoted string (compared as text). Unknown
 keys, malformed TOML, a regex without exactly one group and similar mistakes
 are errors naming ``snippets/x.py:LINE``. A non-zero exit (e.g. a failing
-``assert``) fails the snippet unless ``exit``/``signal`` says otherwise.
+``assert``) fails the snippet unless ``exit``/``signal`` says otherwise; the
+reason given is the exception line of the last traceback.
 
-Environment inside a snippet: ``cwd`` is a fresh temporary directory,
+Sidecar (for a script that cannot be edited, e.g. a published example meant
+to fail): ``x.kb.toml`` beside ``x.py`` holds the same keys as plain TOML (no
+``# `` prefixes). Obsidian never rewrites it; errors name
+``snippets/x.kb.toml:LINE``; a script with both a header and a sidecar is an
+error::
+
+    # demo_traceback.kb.toml
+    exit = 1
+    [[expect]]
+    name = "죽은 프록시는 ReferenceError를 낸다"
+    pattern = '(?m)^(ReferenceError):'
+    stream = "stderr"
+    all = '== "ReferenceError"'
+
+Environment inside a snippet: ``cwd`` is a throw-away copy of the script's own
+folder (see :mod:`.workdir`: at most 4000 files / 64 MiB, else a located
+error), the script runs as ``python x.py`` there, the build interpreter's
+``bin`` is first on ``PATH`` (a child ``python3`` is the same Python),
 ``PYTHONPATH`` is the snippets folder (local helper modules import),
 ``KB_FIGURES_DIR`` is where to save png/svg/jpg/gif figures, ``MPLBACKEND=Agg``,
 ``PYTHONHASHSEED=0``, UTF-8, ``TZ=UTC``, ``NO_COLOR=1``, ``COLUMNS=80``.
 See :mod:`.runner` for limits and isolation, :mod:`.cache` for the cache policy
-(``KB_SNIPPETS_FRESH=1`` forces fresh runs).
+(failures are cached too, keyed on the code; ``KB_SNIPPETS_FRESH=1`` forces
+fresh runs), :mod:`.interrupt` for Ctrl-C. ``execute=False`` runs nothing.
 '''
 
 from .cache import RunCache, cache_key, local_modules

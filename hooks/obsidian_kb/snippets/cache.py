@@ -1,17 +1,27 @@
-"""On-disk cache of successful runs, keyed by everything that can change them.
+"""On-disk cache of snippet runs, keyed by everything that can change them.
 
 Key = sha256 over: the snippet source, the sources of local modules it imports
-from the snippets folder (followed recursively with ``ast``), the interpreter
-(path and ``sys.version`` as reported by that interpreter), ``RUNNER_VERSION``
-and the parsed header settings. Only the runs are stored; claims are judged
+from the snippets folder (followed recursively with ``ast``), the files of the
+script's folder that the run gets a copy of (data files read by relative path,
+sibling scripts it starts; in the snippets folder itself only the non-``.py``
+files, since the other programs there are separate snippets; never
+``__pycache__``), the interpreter (path and ``sys.version`` as reported by that
+interpreter), ``RUNNER_VERSION`` and the parsed header settings. Only the runs are stored; claims are judged
 again on load (cheap, and a changed claim checker applies at once).
 
 Layout: ``<cache>/<key>.json`` plus content-addressed figure files in
 ``<cache>/figures/``. Figures are written first and the JSON last, each with a
 temporary file and ``os.replace``, so a reader sees either a whole entry or none.
 
-Policy: only ok reports are stored (a failure is retried on the next build).
-``KB_SNIPPETS_FRESH=1`` ignores reads but still writes. Tests use a fresh
+Policy: every finished run is stored, failures and timeouts too (a hanging
+snippet must not cost its timeout on every save); the key covers the code, so
+a fix runs it again, and a cached failure is reported with the time it ran.
+Runs cut short by Ctrl-C are never stored. ``KB_SNIPPETS_FRESH=1`` ignores
+reads but still writes.
+
+Keys are computed under one lock: CPython 3.11 keeps the AST recursion depth
+per interpreter, and ``ast.parse`` in several threads at once raises
+``SystemError: AST constructor recursion depth mismatch`` now and then. Tests use a fresh
 temporary cache directory; CI should run with ``KB_SNIPPETS_FRESH=1`` so the
 published outputs are really from that build.
 """
@@ -24,12 +34,16 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from .runner import RUNNER_VERSION, Figure, Interpreter, RunResult
 from .spec import SnippetSpec
+from .workdir import WorkdirTooLarge, plan_copy
+
+_PARSE_LOCK = threading.Lock()  # see the module docstring: ast.parse is not thread-safe in 3.11
 
 
 def local_modules(source: str, snippets_dir: Path) -> list[Path]:
@@ -39,7 +53,8 @@ def local_modules(source: str, snippets_dir: Path) -> list[Path]:
     while pending:
         text = pending.pop()
         try:
-            tree = ast.parse(text)
+            with _PARSE_LOCK:
+                tree = ast.parse(text)
         except SyntaxError:
             continue  # the run will report it; the key still covers the source
         for name in _imported_names(tree):
@@ -92,7 +107,25 @@ def cache_key(spec: SnippetSpec, snippets_dir: Path, interpreter: Interpreter) -
     for path in local_modules(spec.source, snippets_dir):
         feed("module", path.relative_to(snippets_dir).as_posix())
         feed("module-source", path.read_bytes())
+    for rel, path in folder_inputs(spec.path, snippets_dir):
+        feed("folder-file", rel)
+        try:
+            feed("folder-file-content", hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            feed("folder-file-content", b"")
     return h.hexdigest()
+
+
+def folder_inputs(script: Path, snippets_dir: Path) -> list[tuple[str, Path]]:
+    """The files of the script's folder that can change its output (see the module doc)."""
+    try:
+        plan = plan_copy(script.parent)
+    except WorkdirTooLarge:
+        return []  # the run fails on the size before it starts; nothing to key
+    in_root = script.parent.resolve() == snippets_dir.resolve()
+    return [(rel, path) for path, rel in plan.files
+            if "__pycache__" not in rel.split("/") and path != script
+            and not (in_root and rel.endswith(".py"))]
 
 
 class RunCache:

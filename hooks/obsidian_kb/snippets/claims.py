@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .ansi import strip_ansi
-from .runner import RunResult
+from .runner import TRUNCATED_MARK, RunResult
 from .spec import Expect, Problem, SnippetSpec
+from .terminal import final_state
 
 _FRAME_RE = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
 
@@ -39,6 +40,7 @@ class SnippetReport:
     runs: tuple[RunResult, ...] = ()
     claims: tuple[ClaimOutcome, ...] = ()
     problems: tuple[Problem, ...] = ()
+    executed: bool = True  # False when the build does not run programs (``KB_EXECUTE=0``)
 
     @property
     def ok(self) -> bool:
@@ -54,9 +56,10 @@ class SnippetReport:
 
 
 def captured(expect: Expect, run: RunResult) -> list[str]:
-    """All values of the capture group in the chosen stream (ANSI colours ignored)."""
+    """All values of the capture group in the chosen stream, as the page shows it
+    (the terminal's final state of ``\\r`` lines, ANSI colours ignored)."""
     text = run.stdout if expect.stream == "stdout" else run.stderr
-    return [m.group(1) for m in re.finditer(expect.pattern, strip_ansi(text))]
+    return [m.group(1) for m in re.finditer(expect.pattern, strip_ansi(final_state(text)))]
 
 
 def check_claim(expect: Expect, runs: tuple[RunResult, ...]) -> ClaimOutcome:
@@ -68,61 +71,61 @@ def check_claim(expect: Expect, runs: tuple[RunResult, ...]) -> ClaimOutcome:
         return ClaimOutcome(expect.name, passed, detail, expect.line)
 
     if n == 0:
-        return outcome(False, "no run to check")
+        return outcome(False, "확인할 실행이 없다")
     cmp = expect.comparison
     if expect.kind == "any":
         assert cmp is not None
         hits = sum(1 for vs in values if any(cmp.holds(v) for v in vs))
         seen = sum(len(vs) for vs in values)
-        detail = f"observed in {hits} of {n} runs"
+        detail = f"{n}회 실행 중 {hits}회 관찰"
         if expect.min_runs > 1:
-            detail += f" (needs {expect.min_runs})"
+            detail += f" (최소 {expect.min_runs}회 필요)"
         if seen == 0:
-            detail += f"; pattern {expect.pattern!r} never matched {expect.stream}"
+            detail += f"; 패턴 {expect.pattern!r}이 {expect.stream}에 한 번도 나오지 않았다"
         elif hits < expect.min_runs:
-            detail += f"; no captured value was {cmp} (saw {_sample(values)})"
+            detail += f"; {cmp}인 값이 없었다 (본 값: {_sample(values)})"
         return outcome(hits >= expect.min_runs, detail)
     if expect.kind == "all":
         assert cmp is not None
         for i, vs in enumerate(values, start=1):
             if not vs:
-                return outcome(False, f"run {i} of {n}: pattern {expect.pattern!r} "
-                                      f"never matched {expect.stream}")
+                return outcome(False, f"{n}회 중 {i}번째 실행: 패턴 {expect.pattern!r}이 "
+                                      f"{expect.stream}에 나오지 않았다")
             bad = [v for v in vs if not cmp.holds(v)]
             if bad:
-                return outcome(False, f"run {i} of {n}: {bad[0]!r} is not {cmp}")
+                return outcome(False, f"{n}회 중 {i}번째 실행: {bad[0]!r}은 {cmp}이 아니다")
         total = sum(len(vs) for vs in values)
-        return outcome(True, f"held for all {total} values in {n} runs")
+        return outcome(True, f"{n}회 실행의 값 {total}개 모두 성립")
     # distinct / same compare values within each run
     for i, vs in enumerate(values, start=1):
         if len(vs) < 2:
-            return outcome(False, f"run {i} of {n}: needs at least 2 matches of "
-                                  f"{expect.pattern!r}, found {len(vs)}")
+            return outcome(False, f"{n}회 중 {i}번째 실행: {expect.pattern!r}이 2번 이상 "
+                                  f"나와야 하는데 {len(vs)}번 나왔다")
         if expect.kind == "distinct" and len(set(vs)) != len(vs):
             dup = next(v for v, c in Counter(vs).items() if c > 1)
-            return outcome(False, f"run {i} of {n}: {dup!r} appears more than once")
+            return outcome(False, f"{n}회 중 {i}번째 실행: {dup!r}이 두 번 이상 나왔다")
         if expect.kind == "same" and len(set(vs)) != 1:
-            return outcome(False, f"run {i} of {n}: values differ ({_sample([vs])})")
-    word = "distinct" if expect.kind == "distinct" else "equal"
-    return outcome(True, f"all values {word} within each of {n} runs")
+            return outcome(False, f"{n}회 중 {i}번째 실행: 값이 서로 다르다 ({_sample([vs])})")
+    word = "서로 다르다" if expect.kind == "distinct" else "모두 같다"
+    return outcome(True, f"{n}회 실행 모두 각 실행 안의 값이 {word}")
 
 
 def run_problems(spec: SnippetSpec, run: RunResult, index: int) -> list[Problem]:
     """Problems with how one run ended (exit code, signal, timeout, limits)."""
-    where = f" (run {index} of {spec.repeat})" if spec.repeat > 1 else ""
+    where = f" ({spec.repeat}회 중 {index}번째 실행)" if spec.repeat > 1 else ""
     line = last_snippet_line(run.stderr, spec.path)
     if run.timed_out or run.killed_reason:
         return [Problem.snippet(spec.vault_path, line, f"{run.status_text}{where}")]
-    expected = f"signal {_signame(spec.signal)}" if spec.signal else f"exit {spec.exit}"
+    expected = f"{_signame(spec.signal)} 시그널" if spec.signal else f"종료 코드 {spec.exit}"
     if spec.signal:
         if run.signal == spec.signal:
             return []
     elif run.signal is None and run.exit_code == spec.exit:
         return []
-    tail = _last_line(run.stderr)
-    message = f"{run.status_text}, expected {expected}{where}"
-    if tail:
-        message += f": {tail}"
+    reason = failure_reason(run.stderr)
+    message = f"{run.status_text}, 기대한 것은 {expected}{where}"
+    if reason:
+        message += f": {reason}"
     return [Problem.snippet(spec.vault_path, line, message)]
 
 
@@ -135,7 +138,7 @@ def judge(spec: SnippetSpec, runs: tuple[RunResult, ...],
     outcomes = tuple(check_claim(e, runs) for e in spec.expects) if runs else ()
     for c in outcomes:
         if not c.passed:
-            found.append(Problem.snippet(spec.vault_path, c.line, f"claim failed: {c.name}: {c.detail}"))
+            found.append(Problem.snippet(spec.claims_path, c.line, f"주장 실패: {c.name}: {c.detail}"))
     return SnippetReport(spec=spec, runs=runs, claims=outcomes, problems=tuple(found))
 
 
@@ -155,26 +158,26 @@ def summarize(spec: SnippetSpec, runs: tuple[RunResult, ...]) -> tuple[str, ...]
         return ()
     durations = [r.duration_s for r in runs]
     lines = [
-        f"{len(runs)} runs; duration min {min(durations):.3f} s, "
-        f"median {statistics.median(durations):.3f} s, max {max(durations):.3f} s"
+        f"{len(runs)}회 실행; 소요 시간 최소 {min(durations):.3f} s, "
+        f"중앙값 {statistics.median(durations):.3f} s, 최대 {max(durations):.3f} s"
     ]
     states = Counter(r.status_text for r in runs)
-    lines.append("exit: " + ", ".join(f"{s} ×{c}" for s, c in states.most_common()))
+    lines.append("종료: " + ", ".join(f"{s} ×{c}" for s, c in states.most_common()))
     for e in spec.expects:
         if e.kind in ("distinct", "same"):
             continue  # PIDs differ per run: a histogram of them tells nothing
         vals = [v for r in runs for v in captured(e, r)]
         if not vals:
-            lines.append(f"{e.name}: no values")
+            lines.append(f"{e.name}: 값 없음")
             continue
         counts = Counter(vals)
         text = ", ".join(f"{v} ×{c}" for v, c in counts.most_common(8))
         if len(counts) > 8:
-            text += f", … ({len(counts)} distinct values)"
+            text += f", … (서로 다른 값 {len(counts)}개)"
         nums = _numbers(vals)
         if nums is not None:
-            text += (f" (min {_fmt(min(nums))}, median {_fmt(statistics.median(nums))},"
-                     f" max {_fmt(max(nums))})")
+            text += (f" (최소 {_fmt(min(nums))}, 중앙값 {_fmt(statistics.median(nums))},"
+                     f" 최대 {_fmt(max(nums))})")
         lines.append(f"{e.name}: {text}")
     return tuple(lines)
 
@@ -196,11 +199,25 @@ def _sample(values: list[list[str]], limit: int = 5) -> str:
     return shown + (", …" if len(flat) > limit else "")
 
 
-def _last_line(text: str) -> str:
-    for line in reversed(text.strip().splitlines()):
-        if line.strip() and not line.startswith("[… output truncated"):
-            return line.strip()[:200]
-    return ""
+_TRACEBACK = "Traceback (most recent call last):"
+# the first line of a compile error (no "Traceback" header for the main script)
+_COMPILE_ERROR_RE = re.compile(r"^(SyntaxError|IndentationError|TabError): .*$", re.MULTILINE)
+
+
+def failure_reason(stderr: str) -> str:
+    """The exception line of the last traceback on stderr, else a compile error, else "".
+
+    Never an arbitrary last line: a script that printed a warning last would
+    otherwise be blamed on a line of source code.
+    """
+    lines = [ln for ln in stderr.splitlines() if not ln.startswith(TRUNCATED_MARK)]
+    starts = [i for i, ln in enumerate(lines) if ln.rstrip().endswith(_TRACEBACK)]
+    if starts:
+        for ln in lines[starts[-1] + 1:]:
+            if ln.strip() and not ln[:1].isspace():
+                return ln.strip()[:200]  # the first unindented line after the frames
+    found = list(_COMPILE_ERROR_RE.finditer("\n".join(lines)))
+    return found[-1].group(0).strip()[:200] if found else ""
 
 
 def _signame(num: int | None) -> str:

@@ -8,6 +8,7 @@ memory figures are not disturbed by other snippets.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -19,12 +20,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-import psutil
-
+from . import interrupt
 from .cache import RunCache, cache_key
 from .claims import SnippetReport, judge
-from .runner import RunResult, probe_interpreter, run_once
-from .spec import Problem, SnippetSpec, SpecError, parse_spec
+from .runner import RunnerError, RunResult, probe_interpreter, run_once
+from .spec import Problem, SnippetSpec, SpecError, parse_spec, sidecar_path
+from .workdir import WorkdirTooLarge
 
 PROGRESS_EVERY_S = 1.0
 
@@ -72,6 +73,8 @@ class SnippetRunner:
 
     Reports are keyed by the resolved absolute path of the snippet file.
     ``fresh=None`` reads ``KB_SNIPPETS_FRESH`` (``1`` = ignore cached runs).
+    ``execute=False`` runs nothing: every report only carries the source, so
+    pages show the code and say it was not run (building an untrusted vault).
     """
 
     def __init__(
@@ -85,15 +88,19 @@ class SnippetRunner:
         python: str | None = None,
         progress: Callable[[str], None] | None = None,
         execute: bool = True,
+        vault_root: Path | None = None,
     ) -> None:
         self.snippets_dir = Path(snippets_dir).resolve()
         self.cache = RunCache(Path(cache_dir))
         self.vault_prefix = vault_prefix.strip("/")
+        self.vault_root = None if vault_root is None else Path(vault_root).resolve()
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.fresh = os.environ.get("KB_SNIPPETS_FRESH") == "1" if fresh is None else fresh
         self.python = python or sys.executable
         self.progress = progress
-        self.execute = execute  # False: show snippets without running them (the runner decides how)
+        self.execute = execute
+        if execute:
+            interrupt.install()  # Ctrl-C kills running snippets at once
         self._executor = ThreadPoolExecutor(max_workers=self.jobs,
                                             thread_name_prefix="kb-snippet")
         self._slots = SlotLock()
@@ -103,6 +110,7 @@ class SnippetRunner:
         self._cached = 0
         self._last_progress = 0.0
         self._cancelled = False
+        self._groups: set[int] = set()  # process groups of this runner's runs in flight
 
     # -- public API -------------------------------------------------------------
 
@@ -127,9 +135,8 @@ class SnippetRunner:
         if cancel:
             with self._lock:
                 self._cancelled = True
-                running = {str(p) for p, f in self._futures.items() if not f.done()}
             self._executor.shutdown(wait=False, cancel_futures=True)
-            _kill_running(running)
+            _kill_groups(self._groups)
         self._executor.shutdown(wait=True, cancel_futures=cancel)
 
     def __enter__(self) -> SnippetRunner:
@@ -139,10 +146,14 @@ class SnippetRunner:
         self.close()
 
     def vault_path(self, path: Path) -> str:
+        """The path messages name: inside the snippets folder, else inside the vault, else
+        the file name (never a machine's absolute path)."""
         try:
             rel = path.relative_to(self.snippets_dir).as_posix()
         except ValueError:
-            return path.as_posix()
+            if self.vault_root is not None and path.is_relative_to(self.vault_root):
+                return path.relative_to(self.vault_root).as_posix()
+            return path.name
         return f"{self.vault_prefix}/{rel}" if self.vault_prefix else rel
 
     # -- internals --------------------------------------------------------------
@@ -172,7 +183,7 @@ class SnippetRunner:
         except Exception as err:  # a runner bug must not take the site build down
             spec = SnippetSpec(path=path, vault_path=self.vault_path(path), source="")
             report = SnippetReport(spec, problems=(
-                Problem.snippet(spec.vault_path, None, f"snippet runner failed: {err!r}"),))
+                Problem.snippet(spec.vault_path, None, f"스니펫 실행기 오류: {err!r}"),))
         self._finished(report)
         return report
 
@@ -183,13 +194,24 @@ class SnippetRunner:
         except FileNotFoundError:
             spec = SnippetSpec(path=path, vault_path=vault_path, source="")
             return SnippetReport(spec, problems=(
-                Problem.snippet(vault_path, None, "snippet file not found"),))
+                Problem.snippet(vault_path, None, "스니펫 파일이 없다"),))
         except (OSError, UnicodeDecodeError) as err:
             spec = SnippetSpec(path=path, vault_path=vault_path, source="")
             return SnippetReport(spec, problems=(
-                Problem.snippet(vault_path, None, f"cannot read snippet: {err}"),))
+                Problem.snippet(vault_path, None, f"스니펫을 읽을 수 없다: {err}"),))
+        if not self.execute:
+            return SnippetReport(SnippetSpec(path=path, vault_path=vault_path, source=source),
+                                 executed=False)
+        side = sidecar_path(path)
         try:
-            spec = parse_spec(path, source, vault_path)
+            side_text = side.read_text(encoding="utf-8") if side.is_file() else None
+        except (OSError, UnicodeDecodeError) as err:
+            spec = SnippetSpec(path=path, vault_path=vault_path, source=source)
+            return SnippetReport(spec, problems=(
+                Problem.snippet(self.vault_path(side), None, f"읽을 수 없다: {err}"),))
+        try:
+            spec = parse_spec(path, source, vault_path, sidecar=side_text,
+                              sidecar_vault_path=self.vault_path(side))
         except SpecError as err:
             spec = SnippetSpec(path=path, vault_path=vault_path, source=source)
             return SnippetReport(spec, problems=err.problems)
@@ -198,13 +220,23 @@ class SnippetRunner:
         key = cache_key(spec, self.snippets_dir, interpreter)
         if not self.fresh:
             cached = self.cache.load(key)
-            if cached is not None and len(cached) == spec.repeat:
-                report = judge(spec, cached)
-                if report.ok:
-                    return report
-        runs = self._run(spec)
+            # a repeat stops at its first timeout: such an entry is complete too
+            if cached is not None and (len(cached) == spec.repeat or cached[-1].timed_out):
+                return _with_cache_note(judge(spec, cached))
+        if interrupt.stopping():
+            return _interrupted(spec)
+        try:
+            runs = self._run(spec)
+        except WorkdirTooLarge as err:
+            return SnippetReport(spec, problems=(Problem.snippet(vault_path, None, str(err)),))
+        except RunnerError:
+            if interrupt.stopping():
+                return _interrupted(spec)
+            raise
         report = judge(spec, runs)
-        if report.ok:
+        if not any(r.interrupted for r in runs) and not interrupt.stopping():
+            # failures too: a hanging snippet must not cost its timeout on every save;
+            # the key covers the code, so a fix runs it again
             self.cache.store(key, runs)
         return report
 
@@ -213,9 +245,10 @@ class SnippetRunner:
         runs: list[RunResult] = []
         with slot():
             for _ in range(spec.repeat):
-                if self._cancelled:
-                    break  # the build is over: start nothing new
-                run = run_once(spec, snippets_dir=self.snippets_dir, python=self.python)
+                if self._cancelled or interrupt.stopping():
+                    break  # the build is over or interrupted: start nothing new
+                run = run_once(spec, snippets_dir=self.snippets_dir, python=self.python,
+                               groups=self._groups)
                 runs.append(run)
                 if run.timed_out and spec.repeat > 1:
                     break  # each further run would also hang: fail fast
@@ -240,17 +273,24 @@ class SnippetRunner:
         self.progress(message)
 
 
-def _kill_running(paths: set[str]) -> None:
-    """Kill the process group of every child interpreter running one of ``paths``.
+def _kill_groups(groups: set[int]) -> None:
+    """SIGKILL each running snippet's process group (each leads its own session, so its
+    pid is its group id); the run's own loop then reaps it and returns a killed result."""
+    for pgid in list(groups):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
 
-    Each snippet leads its own session (``start_new_session``), so its pid is its
-    group id; the run's own loop then reaps it and returns a killed result."""
-    if not paths:
-        return
-    for child in psutil.Process().children():
-        try:
-            if not set(child.cmdline()[1:2]) & paths:
-                continue
-            os.killpg(child.pid, signal.SIGKILL)
-        except (psutil.Error, ProcessLookupError, PermissionError):
-            continue
+
+def _with_cache_note(report: SnippetReport) -> SnippetReport:
+    """A cached failure is reported as it was, plus when that run happened."""
+    if report.ok or not report.runs:
+        return report
+    note = Problem.snippet(report.vault_path, None,
+                   f"캐시된 결과: {report.runs[0].started_at}에 실행한 결과다 (코드를 고치면 다시 "
+                   f"실행하고, KB_SNIPPETS_FRESH=1이면 지금 다시 실행한다)")
+    return replace(report, problems=(*report.problems, note))
+
+
+def _interrupted(spec: SnippetSpec) -> SnippetReport:
+    return SnippetReport(spec, problems=(
+        Problem.snippet(spec.vault_path, None, "빌드가 중단되어 실행하지 않았다"),))

@@ -20,11 +20,14 @@ from pygments.lexers import PythonLexer
 from .ansi import segments
 from .claims import SnippetReport, summarize
 from .runner import RunResult
+from .terminal import final_state
 
 # the stylesheet the page needs; the MkDocs adapter copies it and adds it to extra_css
 SNIPPETS_CSS = Path(__file__).resolve().parent.parent / "assets" / "snippets.css"
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
          ".jpeg": "image/jpeg", ".gif": "image/gif"}
+NOT_RUN_NOTE = "이 빌드는 프로그램을 실행하지 않았다 (KB_EXECUTE=0): 실행 결과가 없다."
+STREAM_LABELS = {"stdout": "표준 출력 (stdout)", "stderr": "표준 오류 (stderr)"}
 _HEADER_RE = re.compile(r"^# /// kb\s*\n(?:#(?: .*)?\n)*?# ///\s*\n?", re.MULTILINE)
 
 
@@ -42,6 +45,11 @@ def render_snippet_html(
         _error_box(root, report)
     if show in ("both", "code") and spec.source:
         _code(root, strip_header(spec.source), title or spec.path.name)
+    if not report.executed:
+        if show != "code":
+            ET.SubElement(root, "div", {"class": "kb-snippet-note kb-snippet-not-run"}).text = (
+                NOT_RUN_NOTE)
+        return ET.tostring(root, encoding="unicode", method="html")
     if show in ("both", "output") and report.runs:
         _output(root, report)
         _claims(root, report)
@@ -58,7 +66,7 @@ def strip_header(source: str) -> str:
 def _error_box(root: ET.Element, report: SnippetReport) -> None:
     box = ET.SubElement(root, "div", {"class": "kb-snippet-error", "role": "alert"})
     ET.SubElement(box, "p", {"class": "kb-snippet-error-title"}).text = (
-        f"Snippet {report.spec.vault_path} failed"
+        f"스니펫 {report.spec.vault_path} 실패"
     )
     ul = ET.SubElement(box, "ul")
     problems = list(report.problems)
@@ -86,7 +94,7 @@ def _output(root: ET.Element, report: SnippetReport) -> None:
     wrap = ET.SubElement(root, "div", {"class": "kb-snippet-output"})
     if len(report.runs) > 1:
         ET.SubElement(wrap, "div", {"class": "kb-snippet-note"}).text = (
-            f"첫 번째 실행의 출력 (output of run 1 of {len(report.runs)})"
+            f"{len(report.runs)}회 실행 중 첫 번째 실행의 출력"
         )
     shown = False
     for name, text in (("stdout", run.stdout), ("stderr", run.stderr)):
@@ -94,11 +102,13 @@ def _output(root: ET.Element, report: SnippetReport) -> None:
             continue
         shown = True
         block = ET.SubElement(wrap, "div", {"class": f"kb-stream kb-{name}"})
-        ET.SubElement(block, "span", {"class": "kb-stream-label"}).text = name
+        ET.SubElement(block, "span", {"class": "kb-stream-label"}).text = STREAM_LABELS[name]
         pre = ET.SubElement(block, "pre")
-        _ansi_into(pre, text)
+        shown_text = final_state(text)  # ``\r`` progress lines as the terminal leaves them
+        # HTML drops one newline right after <pre>: a stream that starts blank keeps its line
+        _ansi_into(pre, "\n" + shown_text if shown_text.startswith("\n") else shown_text)
     if not shown:
-        ET.SubElement(wrap, "div", {"class": "kb-snippet-note"}).text = "(no output)"
+        ET.SubElement(wrap, "div", {"class": "kb-snippet-note"}).text = "(출력 없음)"
     if len(report.runs) > 1:
         ul = ET.SubElement(wrap, "ul", {"class": "kb-distribution"})
         for line in summarize(report.spec, report.runs):
@@ -151,24 +161,26 @@ def provenance_text(report: SnippetReport) -> str:
     version = run.python_version.split()[0] if run.python_version else "?"
     durations = [r.duration_s for r in report.runs]
     duration = (f"{durations[0]:.3f} s" if len(durations) == 1
-                else f"{min(durations):.3f}–{max(durations):.3f} s over {len(durations)} runs")
+                else f"{len(durations)}회 실행 {min(durations):.3f}–{max(durations):.3f} s")
     peak_run = max(report.runs, key=lambda r: r.peak_rss_kb)
-    peak = f"peak RSS {peak_run.peak_rss_kb / 1024:.1f} MiB"
+    peak = f"최대 RSS {peak_run.peak_rss_kb / 1024:.1f} MiB"
     if not peak_run.peak_rss_exact:
-        peak = f"peak RSS ≤ {peak_run.peak_rss_kb / 1024:.1f} MiB (bound: builder's own size)"
+        peak = f"최대 RSS ≤ {peak_run.peak_rss_kb / 1024:.1f} MiB (상한: 빌드 프로세스 자신의 크기)"
     tree = max(r.tree_peak_rss_kb for r in report.runs)
     if tree:
-        peak += f", process tree ≈ {tree / 1024:.1f} MiB (sampled)"
+        peak += f", 프로세스 트리 ≈ {tree / 1024:.1f} MiB (표본)"
+    same = all(r.same_python_on_path for r in report.runs)
     parts = [
         f"{run.python_implementation} {version}",
+        "자식의 python3도 같은 인터프리터" if same else "PATH의 python3는 다른 인터프리터",
         run.platform,
-        f"{run.cpu_count} CPUs",
-        f"start method {run.start_method}",
+        f"CPU {run.cpu_count}개",
+        f"시작 방식 {run.start_method}",
         duration,
         peak,
         run.status_text,
-        f"ran {run.started_at}",
-        "cache" if report.from_cache else "fresh",
+        f"실행 시각 {run.started_at}",
+        "캐시된 결과" if report.from_cache else "이번 빌드에서 실행",
     ]
     return " · ".join(parts)
 

@@ -2,13 +2,18 @@
 
 Isolation, and its limits (say them plainly):
 
-- The file runs as ``python /abs/path/x.py`` so ``__main__`` is the file and
-  multiprocessing works under fork, spawn and forkserver alike.
-- ``cwd`` is a fresh temporary directory, so relative writes never reach the
-  vault: ``open("x.txt", "w")`` lands in it and is deleted with it;
-  ``../../docs/x.md`` resolves under the system temp dir (``$TMPDIR/docs``),
-  not under ``docs/``. Absolute paths cannot be prevented without a sandbox;
-  the snippet runs with the builder's user rights.
+- The file runs as ``python x.py`` in its folder's copy, so ``__main__`` is the
+  file and multiprocessing works under fork, spawn and forkserver alike.
+- ``cwd`` is a throw-away copy of the script's own folder (see :mod:`.workdir`),
+  and the script runs from there as ``python script.py``: relative reads, globs,
+  ``ls`` and sibling scripts behave as in a direct run, while relative writes
+  land in the copy and are deleted with it. The copy's path is written back as
+  the original folder's path in the captured output, so tracebacks and printed
+  paths read as a direct run's. Absolute paths cannot be prevented without a
+  sandbox; the snippet runs with the builder's user rights.
+- The build interpreter's ``bin`` folder comes first on ``PATH``, so a child
+  started as ``python3`` is the same Python (the provenance line says whether
+  that held).
 - The environment is built from scratch (only PATH and HOME pass through) so
   output does not depend on the author's shell.
 - Memory: ``RLIMIT_AS`` (address space) = ``memory_mb`` is applied with
@@ -23,10 +28,10 @@ Isolation, and its limits (say them plainly):
   every descendant we have seen, including ones that left the group with
   ``setsid``. A descendant that both left the group and was orphaned before a
   sample saw it cannot be found.
-- After the child exits, processes it left behind get 1 s to release the
-  output pipes (forkserver and resource-tracker helpers exit on their own),
-  then the group and every descendant seen are killed, so nothing outlives a
-  run and nothing hangs the build.
+- After the child exits, output is read until every pipe of the tree closes
+  (a child may print after its parent is gone), bounded by the same timeout;
+  a process still holding a pipe then is killed and the run counts as timed
+  out. Whatever is left of the group is killed, so nothing outlives a run.
 - ``peak_rss_kb`` is ``ru_maxrss`` from ``os.wait4`` on the direct child: the
   largest peak of the child and of descendants it reaped itself (a maximum,
   not a sum; Linux reports both for ``wait4``). Caveat,
@@ -44,6 +49,7 @@ import json
 import os
 import resource
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,16 +62,19 @@ from pathlib import Path
 
 import psutil
 
+from . import interrupt
 from .spec import SnippetSpec
+from .workdir import copy_folder, plan_copy
 
-RUNNER_VERSION = "1"  # bump when a change alters what a run records
+RUNNER_VERSION = "2"  # bump when a change alters what a run records
 FIGURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
 KILL_GRACE_S = 0.5  # SIGTERM -> SIGKILL
-PIPE_GRACE_S = 1.0  # after the child exits, helpers (forkserver, resource tracker) may
-#                    still hold the pipes for a moment; leftovers after that are killed
+PIPE_GRACE_S = 1.0  # reading what killed writers left in the pipes
 SAMPLE_FIRST_S = 0.05  # trivial snippets finish before the first sample: no overhead
 SAMPLE_EVERY_S = 0.1
+INTERRUPT_POLL_S = 0.25  # how soon a run notices Ctrl-C when nothing else wakes it
 _READ_SIZE = 65536
+TRUNCATED_MARK = "[… 출력이 잘림:"
 
 
 class RunnerError(Exception):
@@ -115,8 +124,10 @@ class RunResult:
     launcher_rss_kb: int = 0  # the runner's own peak RSS when it launched the child
     stdout_dropped: int = 0  # bytes over output_limit, not kept
     stderr_dropped: int = 0
-    killed_reason: str | None = None  # "timeout after 2 s", "more than 64 processes"
+    killed_reason: str | None = None  # "제한 시간 2 s 초과", "프로세스 64개 초과"
     from_cache: bool = False
+    same_python_on_path: bool = True  # ``python3`` on the snippet's PATH is this interpreter
+    interrupted: bool = False  # killed because the build was interrupted (never cached)
 
     @property
     def stdout_truncated(self) -> bool:
@@ -142,13 +153,14 @@ class RunResult:
 
     @property
     def status_text(self) -> str:
-        if self.timed_out:
-            return f"killed: {self.killed_reason or 'timeout'}"
-        if self.killed_reason:
-            return f"killed: {self.killed_reason}"
+        """How the run ended, in the site's language (Korean)."""
+        if self.interrupted:
+            return "빌드 중단으로 종료"
+        if self.timed_out or self.killed_reason:
+            return f"강제 종료: {self.killed_reason or '제한 시간 초과'}"
         if self.signal is not None:
-            return f"killed by {self.signal_name}"
-        return f"exit {self.exit_code}"
+            return f"{self.signal_name} 시그널로 종료"
+        return f"종료 코드 {self.exit_code}"
 
 
 _probe_lock = threading.Lock()
@@ -179,10 +191,13 @@ def probe_interpreter(python: str) -> Interpreter:
         return info
 
 
-def build_env(snippets_dir: Path, figures_dir: Path) -> dict[str, str]:
+def build_env(snippets_dir: Path, figures_dir: Path, python: str) -> dict[str, str]:
     """The pinned environment every snippet sees (pure apart from PATH/HOME)."""
+    path = os.environ.get("PATH", os.defpath)
+    # the build interpreter first: a child started as ``python3`` is the same Python
+    path = os.pathsep.join([str(Path(python).parent), path])
     return {
-        "PATH": os.environ.get("PATH", os.defpath),
+        "PATH": path,
         "HOME": os.environ.get("HOME", str(figures_dir.parent)),
         "PYTHONHASHSEED": "0",
         "PYTHONUTF8": "1",
@@ -199,33 +214,60 @@ def build_env(snippets_dir: Path, figures_dir: Path) -> dict[str, str]:
     }
 
 
+def same_python_on_path(python: str, path: str) -> bool:
+    """Whether ``python3`` found on ``path`` is ``python``: the same binary in the same
+    ``bin`` folder (a venv's ``python3`` and the base one are the same file, not the same
+    Python)."""
+    found = shutil.which("python3", path=path)
+    if found is None:
+        return False
+    try:
+        return Path(found).parent == Path(python).parent and os.path.samefile(found, python)
+    except OSError:
+        return False
+
+
 def decode_output(data: bytes, dropped: int, limit: int) -> str:
     """UTF-8 with undecodable bytes shown as ``\\xff``; a visible marker when cut."""
     text = data.decode("utf-8", errors="backslashreplace")
     if dropped:
         if not text.endswith("\n"):
             text += "\n"
-        text += f"[… output truncated: {dropped} more bytes dropped (output_limit = {limit}) …]\n"
+        text += f"{TRUNCATED_MARK} {dropped}바이트를 더 버림 (output_limit = {limit}) …]\n"
     return text
 
 
-def run_once(spec: SnippetSpec, *, snippets_dir: Path, python: str | None = None) -> RunResult:
-    """Execute ``spec.path`` once and return what it printed, how it ended and what it cost."""
+def run_once(spec: SnippetSpec, *, snippets_dir: Path, python: str | None = None,
+             groups: set[int] | None = None) -> RunResult:
+    """Execute ``spec.path`` once and return what it printed, how it ended and what it cost.
+
+    ``groups``, when given, holds the run's process group id while it runs, so its owner
+    (one runner of one build) can kill exactly its own runs.
+
+    Raises :class:`~.workdir.WorkdirTooLarge` when the script's folder is over the copy limit.
+    """
     python = python or sys.executable
     info = probe_interpreter(python)
+    folder = spec.path.parent
+    plan = plan_copy(folder)
     with tempfile.TemporaryDirectory(prefix="obsidian-kb-snippet-") as tmp:
-        work = Path(tmp, "cwd")
+        work = Path(tmp, "run", folder.name or "folder")
         figures_dir = Path(tmp, "figures")
-        work.mkdir()
+        work.mkdir(parents=True)
         figures_dir.mkdir()
+        copy_folder(plan, work)
+        env = build_env(snippets_dir, figures_dir, python)
+        same_python = same_python_on_path(python, env["PATH"])
         launcher_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
         t0 = time.monotonic()
+        if interrupt.stopping():
+            raise RunnerError("the build was interrupted")
         try:
             proc = subprocess.Popen(
-                [python, str(spec.path)],
+                [python, spec.path.name],  # as typed in a shell: ``python3 script.py``
                 cwd=work,
-                env=build_env(snippets_dir, figures_dir),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -234,17 +276,26 @@ def run_once(spec: SnippetSpec, *, snippets_dir: Path, python: str | None = None
             )
         except OSError as err:
             raise RunnerError(f"cannot start {python!r}: {err}") from err
-        limit = spec.memory_mb * 1024 * 1024
-        with contextlib.suppress(OSError):
-            resource.prlimit(proc.pid, resource.RLIMIT_AS, (limit, limit))
-        watch = _Watch(proc, spec, t0)
-        watch.run()
+        interrupt.register(proc.pid)
+        if groups is not None:
+            groups.add(proc.pid)
+        try:
+            limit = spec.memory_mb * 1024 * 1024
+            with contextlib.suppress(OSError):
+                resource.prlimit(proc.pid, resource.RLIMIT_AS, (limit, limit))
+            watch = _Watch(proc, spec, t0)
+            watch.run()
+        finally:
+            interrupt.unregister(proc.pid)
+            if groups is not None:
+                groups.discard(proc.pid)
         figures = _collect_figures(figures_dir)
+        streams = [_unmask(bytes(b), work, folder) for b in watch.buffers]
     code = watch.status
     return RunResult(
         vault_path=spec.vault_path,
-        stdout=decode_output(bytes(watch.buffers[0]), watch.dropped[0], spec.output_limit),
-        stderr=decode_output(bytes(watch.buffers[1]), watch.dropped[1], spec.output_limit),
+        stdout=decode_output(streams[0], watch.dropped[0], spec.output_limit),
+        stderr=decode_output(streams[1], watch.dropped[1], spec.output_limit),
         exit_code=code if code is not None and code >= 0 else None,
         signal=-code if code is not None and code < 0 else None,
         timed_out=watch.timed_out,
@@ -262,7 +313,16 @@ def run_once(spec: SnippetSpec, *, snippets_dir: Path, python: str | None = None
         stdout_dropped=watch.dropped[0],
         stderr_dropped=watch.dropped[1],
         killed_reason=watch.killed_reason,
+        same_python_on_path=same_python,
+        interrupted=interrupt.stopping() and code is not None and code == -signal.SIGKILL,
     )
+
+
+def _unmask(data: bytes, copy: Path, original: Path) -> bytes:
+    """Show the copy's path as the original folder's, as a direct run would print it."""
+    for shown in {str(copy.resolve()), str(copy)}:
+        data = data.replace(os.fsencode(shown), os.fsencode(str(original)))
+    return data
 
 
 class _Watch:
@@ -309,33 +369,35 @@ class _Watch:
 
     def _loop(self, have_pidfd: bool) -> None:
         deadline = self.t0 + self.spec.timeout
-        exit_deadline = float("inf")
         next_sample = self.t0 + SAMPLE_FIRST_S
         while self.open_streams or self.status is None:
             now = time.monotonic()
+            if interrupt.stopping():
+                return  # Ctrl-C: _finish kills what is left, escaped descendants included
             if self.status is None and not have_pidfd:
                 self._reap(os.WNOHANG)
                 if self.status is not None:
-                    exit_deadline = now + PIPE_GRACE_S
                     continue
-            if now >= deadline and self.status is None:
+            if now >= deadline:
                 self.timed_out = True
-                self.killed_reason = f"timeout after {self.spec.timeout:g} s"
+                if self.status is None:
+                    self.killed_reason = f"제한 시간 {self.spec.timeout:g} s 초과"
+                else:  # the script ended, a process it started still holds the output
+                    self.killed_reason = (f"제한 시간 {self.spec.timeout:g} s 초과: 스크립트가 끝난 뒤에도 "
+                                          f"자식 프로세스가 출력을 붙잡고 있었다")
                 return
-            if now >= min(deadline, exit_deadline):
-                return  # child gone but something still holds the pipes: _finish kills it
             if now >= next_sample and self.status is None:
                 next_sample = now + SAMPLE_EVERY_S
                 if not self._sample():
                     return
-            wake = min(deadline, exit_deadline, next_sample if self.status is None else deadline)
+            wake = min(deadline, next_sample if self.status is None else deadline)
             if not have_pidfd and self.status is None:
                 wake = min(wake, now + 0.01)
+            wake = min(wake, now + INTERRUPT_POLL_S)
             for key, _ in self.sel.select(max(0.0, wake - now)):
                 if key.data == "exit":
                     self.sel.unregister(key.fileobj)
                     self._reap(0)  # the pidfd is readable: wait4 returns at once
-                    exit_deadline = time.monotonic() + PIPE_GRACE_S
                 else:
                     self._read(key)
 
@@ -382,7 +444,7 @@ class _Watch:
                 rss += p.memory_info().rss
         self.tree_peak_rss_kb = max(self.tree_peak_rss_kb, rss // 1024)
         if len(kids) + 1 > self.spec.max_procs:
-            self.killed_reason = f"more than max_procs = {self.spec.max_procs} processes"
+            self.killed_reason = f"프로세스 {self.spec.max_procs}개 초과 (max_procs)"
             return False
         return True
 

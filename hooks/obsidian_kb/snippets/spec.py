@@ -46,6 +46,7 @@ _CMP_RE = re.compile(r"^\s*(==|!=|>=|<=|>|<)\s*(.*?)\s*$")
 _OPEN_RE = re.compile(r"^# /// kb\s*$")
 _CLOSE_RE = re.compile(r"^# ///\s*$")
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
+SIDECAR_SUFFIX = ".kb.toml"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,12 @@ class SnippetSpec:
     signal: int | None = None
     expects: tuple[Expect, ...] = field(default_factory=tuple)
     header_line: int | None = None  # line of ``# /// kb``
+    sidecar: str | None = None  # vault path of ``x.kb.toml`` when the claims live there
+
+    @property
+    def claims_path(self) -> str:
+        """Where the header settings and claims are written (for located problems)."""
+        return self.sidecar or self.vault_path
 
     def settings(self) -> dict[str, Any]:
         """The run-relevant settings as plain JSON data (used in the cache key)."""
@@ -183,19 +190,41 @@ def find_header(source: str) -> tuple[int, list[str]] | None:
     return found
 
 
-def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
-    """Parse ``source`` (the text of ``path``); raise :class:`SpecError` with located problems."""
+def sidecar_path(path: Path) -> Path:
+    """``x.py`` -> ``x.kb.toml``: the header of a script that cannot be edited."""
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def parse_spec(path: Path, source: str, vault_path: str, *, sidecar: str | None = None,
+               sidecar_vault_path: str | None = None) -> SnippetSpec:
+    """Parse ``source`` (the text of ``path``) and, when given, the text of its sidecar
+    ``x.kb.toml``; raise :class:`SpecError` with located problems."""
     try:
         header = find_header(source)
     except SpecError as err:
         raise SpecError([Problem.snippet(vault_path, p.line, p.message) for p in err.problems]) from None
+    if sidecar is not None:
+        where = sidecar_vault_path or sidecar_path(Path(vault_path)).as_posix()
+        if header is not None:
+            raise SpecError([Problem.snippet(where, None, f"{path.name} already has a '# /// kb' header "
+                                     f"(line {header[0]}): declare its settings in one place only")])
+        return _parse_toml(path, source, vault_path, sidecar.splitlines(), lambda i: i + 1,
+                           where, header_line=None, sidecar=where)
     if header is None:
         return SnippetSpec(path=path, vault_path=vault_path, source=source)
     start, body = header
+    # body line i (0-based) sits on file line start + 1 + i
+    return _parse_toml(path, source, vault_path, body, lambda i: start + 1 + i, vault_path,
+                       header_line=start, sidecar=None)
+
+
+def _parse_toml(path: Path, source: str, vault_path: str, body: list[str],
+                line_of: Callable[[int], int], where: str, *, header_line: int | None,
+                sidecar: str | None) -> SnippetSpec:
+    """Validate the TOML ``body``; problems are located at ``where:line_of(i)``."""
 
     def at(body_index: int | None) -> int | None:
-        # body line i (0-based) sits on file line start + 1 + i
-        return None if body_index is None else start + 1 + body_index
+        return None if body_index is None else line_of(body_index)
 
     try:
         data = tomllib.loads("\n".join(body))
@@ -203,14 +232,14 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
         m = _TOML_LINE_RE.search(str(err))
         # tomllib says "at end of document" when a value is cut off: blame the last line
         line = at(int(m.group(1)) - 1) if m else at(max(0, len(body) - 1))
-        raise SpecError([Problem.snippet(vault_path, line, f"malformed kb header: {err}")]) from None
+        raise SpecError([Problem.snippet(where, line, f"malformed kb header: {err}")]) from None
 
     problems: list[Problem] = []
     locate = _Locator(body)
 
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(Problem.snippet(vault_path, at(locate.key(key)), f"unknown key {key!r} in "
+            problems.append(Problem.snippet(where, at(locate.key(key)), f"unknown key {key!r} in "
                                     f"kb header (known: {', '.join(sorted(_TOP_KEYS))})"))
     values = dict(DEFAULTS)
     for key in DEFAULTS:
@@ -219,14 +248,14 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
         value = data[key]
         invalid = _check_value(key, value)
         if invalid:
-            problems.append(Problem.snippet(vault_path, at(locate.key(key)), invalid))
+            problems.append(Problem.snippet(where, at(locate.key(key)), invalid))
         else:
             values[key] = float(value) if key == "timeout" else value
 
     expects: list[Expect] = []
     raw_expects = data.get("expect", [])
     if not isinstance(raw_expects, list):
-        problems.append(Problem.snippet(vault_path, at(locate.key("expect")),
+        problems.append(Problem.snippet(where, at(locate.key("expect")),
                                 "'expect' must be written as [[expect]] tables"))
         raw_expects = []
     for index, table in enumerate(raw_expects):
@@ -235,7 +264,7 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
             expects.append(_parse_expect(table, at(table_line)))
         except _ExpectError as err:
             key_line = locate.key(err.key, after=table_line) if err.key else table_line
-            problems.append(Problem.snippet(vault_path, at(key_line), err.message))
+            problems.append(Problem.snippet(where, at(key_line), err.message))
 
     if problems:
         raise SpecError(problems)
@@ -244,7 +273,8 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
         vault_path=vault_path,
         source=source,
         expects=tuple(expects),
-        header_line=start,
+        header_line=header_line,
+        sidecar=sidecar,
         **values,
     )
 
