@@ -8,7 +8,7 @@ reset in ``on_config`` because ``mkdocs serve`` keeps this module loaded.
 
 from __future__ import annotations
 
-from obsidian_kb.mkdocs_build import VaultBuild
+from obsidian_kb.mkdocs_build import VaultBuild, theme_nav, theme_page_meta, theme_page_title
 
 _build: VaultBuild | None = None
 
@@ -24,15 +24,22 @@ def on_files(files, config):
     return _build.index_files(files)
 
 
+def on_nav(nav, config, files):
+    return theme_nav(nav, config)
+
+
 def on_page_markdown(markdown, page, config, files):
     assert _build is not None
     _build.enter_page(page)
+    theme_page_meta(page)
     return markdown
 
 
 def on_page_content(html, page, config, files):
     assert _build is not None
-    return _build.leave_page(html, page)
+    html = _build.leave_page(html, page)
+    theme_page_title(page)
+    return html
 
 
 def on_post_page(output, page, config):

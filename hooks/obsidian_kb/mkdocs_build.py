@@ -28,6 +28,7 @@ from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
 from .snippets import SnippetRunner
 from .tags import TAGS_PAGE, TagAnchors, listing_page, tags_page_markdown, vault_tags
+from .theme_text import html_text, page_title, theme_properties
 from .urls import relative_source_path, relative_url
 from .vault import VaultFile, VaultIndex
 
@@ -302,3 +303,46 @@ class VaultBuild:
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+# -- vault text handed to the theme: MkDocs templates print it unescaped ----------------
+def theme_page_meta(page) -> None:
+    """``on_page_markdown``, after the engine set the title and tags: every property escaped
+    before Material's tags plugin (priority -50) or a template reads it."""
+    page.meta = theme_properties(page.meta)
+
+
+def theme_page_title(page) -> None:
+    """``on_page_content``, once MkDocs took a title from the first heading."""
+    title = page_title(page.meta, page.title)
+    if title is None:
+        return
+    page.title = title
+    if not page.is_homepage:
+        # Without a title property Material prints ``page.title | striptags``, which unescapes.
+        page.meta["title"] = title
+
+
+def theme_nav(nav, config):
+    """``on_nav``: a section is titled by its folder's name, verbatim and escaped, as Obsidian
+    shows it (MkDocs would turn ``my-notes`` into ``My notes``), unless mkdocs.yml spells out a nav."""
+    if not config.nav:
+        stack = [(item, 0) for item in nav.items]
+        while stack:
+            item, depth = stack.pop()
+            if item.is_section:
+                item.title = html_text(folder_name(item, depth) or item.title)
+                stack.extend((child, depth + 1) for child in item.children)
+    return nav
+
+
+def folder_name(section, depth: int) -> str | None:
+    """The folder a section of the file-system nav stands for, from any page inside it."""
+    stack = list(section.children)
+    while stack:
+        item = stack.pop()
+        if item.is_page:
+            parts = item.file.src_uri.split("/")
+            return parts[depth] if len(parts) > depth + 1 else None
+        stack.extend(item.children or ())
+    return None
