@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import hostile_site as hs
 import pytest
+import search_eval
 import sitekit
 
 #: Records every alert/confirm/prompt/print and every click on a link to a non-page scheme
@@ -158,6 +159,20 @@ def test_hover_previews_show_names_as_text(trapped, hostile):
         shown.append(preview.inner_text())
         assert preview.locator("img[src='x'], script, [onerror], [onload]").count() == 0
     assert any("이미지 이름의 노트" in s for s in shown), shown
+    assert trapped.fired == []
+
+
+@pytest.mark.browser
+def test_search_results_show_names_as_text(trapped, hostile):
+    trapped.goto(hostile.url, wait_until="load")
+    titles = []
+    for query in ["주석", "Vec", "속성", "javascript"]:
+        assert search_eval.search(trapped, query), query
+        results = trapped.locator(".md-search-result__list")
+        assert results.locator("img[src='x'], script, svg[onload], [onerror], [onload], b").count() == 0
+        titles += [hs.squash(t) for t in results.locator("article h1").all_inner_texts()]
+    for name in ["<!-- 주석 시작", "Vec<T> 정리", hs.PROPS["title"], "javascript:alert(1)"]:
+        assert any(t.startswith(name) for t in titles), (name, titles)
     assert trapped.fired == []
 
 
