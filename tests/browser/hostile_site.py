@@ -176,6 +176,19 @@ def text_findings(site: Path) -> list[str]:
             found.append(f"{note}: tag chips {chips}, not {sorted(tags)}")
         expect(note, "<h1>", first_text(root, "h1", "article"),
                PROPS["title"] if note == "속성 모음" else note)
+    vec = parse((site / "Vec<T> 정리" / "index.html").read_text(encoding="utf-8"))[0]
+    expect("Vec<T> 정리", "aliases", " ".join(squash(p.text) for p in vec.find("p", "kb-aliases")),
+           "별칭 <script>alert('alias')</script>, Vec&lt;T&gt; 별칭")
+    note_div = vec.find("div", "kb-note")
+    expect("Vec<T> 정리", "cssclasses", note_div[0].attrs["class"] if note_div else "<no kb-note>",
+           "kb-note x\" onmouseover=\"alert('css') <b>")
+    # (the home note is titled by its heading's source text, code ticks included: not a markup matter)
+    backlinks = sorted(squash(a.text).replace("`", "") for a in vec.find("a", "kb-backlink"))
+    want = sorted([HOME_TITLE, "<img src=x onerror=alert('name')>", "<!-- 주석 시작",
+                   "javascript:alert(1)%2F%2F", "\" onmouseover=\"alert('quote') 따옴표",
+                   "속성 모음", "폴더 노트"])
+    if backlinks != want:
+        found.append(f"Vec<T> 정리: backlinks {backlinks}, not {want}")
     tags_page = squash(parse((site / "tags" / "index.html").read_text(encoding="utf-8"))[0].text)
     for tag in [t for ts in TAGS.values() for t in ts]:
         if tag.rsplit("/", 1)[-1] not in tags_page:

@@ -11,6 +11,7 @@ and must fail there: ``test_checks_fail_on_the_unescaped_build`` and
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import tempfile
@@ -191,11 +192,14 @@ def _open_graph(page, url: str) -> None:
     page.locator(".kb-graph-global[data-kb-ready]").wait_for(state="attached", timeout=15000)
 
 
-def _click_node(page, node_id: int) -> None:
+def _click_node(page, node_id: int) -> str:
+    """Hover the node, then click it; returns the label force-graph showed (as HTML)."""
     point = _node_point(page, node_id)
     page.mouse.move(point["x"], point["y"], steps=4)  # force-graph picks the node under the pointer
     page.wait_for_function("document.querySelector('.kb-graph-global').dataset.kbHover")
+    label = page.evaluate("(document.querySelector('.float-tooltip-kap') || {}).innerHTML || ''")
     page.mouse.click(point["x"], point["y"])
+    return label
 
 
 @pytest.mark.browser
@@ -203,7 +207,8 @@ def test_every_graph_node_opens_its_page(trapped, hostile):
     graph = json.loads((hostile.dir / "_kb" / "graph.json").read_text(encoding="utf-8"))
     for node in graph["nodes"]:
         _open_graph(trapped, hostile.url)
-        _click_node(trapped, node["id"])
+        label = _click_node(trapped, node["id"])
+        assert hs.parse(label)[0].children == [] and html.unescape(label) == node["title"], label
         trapped.wait_for_function("!document.querySelector('.kb-graph-global')", timeout=10000)
         assert trapped.url.startswith(hostile.url), (node["title"], trapped.url)
         # the note itself, even when its name holds "%", "#", "?" or looks like a scheme
