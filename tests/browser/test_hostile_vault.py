@@ -177,6 +177,36 @@ def test_search_results_show_names_as_text(trapped, hostile):
     assert trapped.fired == []
 
 
+BODY_WITH_SCRIPT = """<!doctype html><html><body><div class="md-content"><article class="md-content__inner">
+<h1>본문</h1><p>글 <img src="x" onerror="alert('preview-img')">
+<a href="javascript:alert('preview-a')">링크</a>
+<a href=" JaVaScRiPt:alert('preview-b')">둘째</a></p><script>alert('preview-script')</script>
+<svg><a href="javascript:alert('preview-svg')"><text>셋째</text></a></svg>
+<iframe srcdoc="<script>alert(1)</script>"></iframe>
+</article></div></body></html>"""
+
+
+@pytest.mark.browser
+def test_preview_leaves_body_scripts_behind(trapped, hostile):
+    """A note's body may hold raw HTML with handlers (allowed on its own page, as in Obsidian);
+    hovering a link to it must not run them in the reader's page. The target page is served
+    doctored here, since on its own page such a body would (rightly) fire the trap."""
+    trapped.route("**/Vec%3CT%3E%20%EC%A0%95%EB%A6%AC/", lambda route: route.fulfill(
+        body=BODY_WITH_SCRIPT, content_type="text/html; charset=utf-8"))
+    trapped.goto(hostile.url, wait_until="load")
+    trapped.locator("article a.wikilink", has_text="Vec<T> 정리").first.hover()
+    preview = trapped.locator(".kb-preview")
+    preview.wait_for(state="visible", timeout=5000)
+    trapped.wait_for_timeout(500)  # the image error, had the handler survived
+    assert "본문" in preview.inner_text()
+    live = "script, iframe[srcdoc], [onerror], [href^='javascript'], [href*='alert']"
+    assert preview.locator(live).count() == 0
+    hrefs = [a.get_attribute("href") for a in preview.locator("a").all()]
+    preview.locator("a").first.click()  # a reader's click (the preview closes on any click)
+    trapped.wait_for_timeout(300)
+    assert trapped.fired == [], hrefs
+
+
 def _node_point(page, node_id: int):
     return page.evaluate(
         """(id) => {
