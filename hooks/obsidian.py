@@ -38,7 +38,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     assert _build is not None
     html = _build.leave_page(html, page)
-    theme_page_title(page)
+    theme_page_title(page, config)
     return html
 
 

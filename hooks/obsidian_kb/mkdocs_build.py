@@ -312,8 +312,10 @@ def theme_page_meta(page) -> None:
     page.meta = theme_properties(page.meta)
 
 
-def theme_page_title(page) -> None:
+def theme_page_title(page, config) -> None:
     """``on_page_content``, once MkDocs took a title from the first heading."""
+    if config.nav and vars(page).get("title") is not None:
+        return  # a title written in mkdocs.yml's nav: the site owner's, and it wins (MkDocs' rule)
     title = page_title(page.meta, page.title)
     if title is None:
         return

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 _INERT = (bool, int, float, datetime.date, type(None))
 
 
-def html_text(text: str) -> Markup:
+def html_text(text: object) -> Markup:
     """Plain text (a file or folder name, a property) as HTML that shows exactly that text."""
     return text if isinstance(text, Markup) else escape(str(text))
 
@@ -52,7 +52,7 @@ def theme_properties(meta: Mapping[str, Any]) -> dict[str, Any]:
     """Page properties as the theme may print them: every text escaped; ``title`` as Markup."""
     out = {property_value(k): property_value(v) for k, v in meta.items()}
     if "title" in meta and meta["title"] is not None:
-        out["title"] = html_text(meta["title"] if isinstance(meta["title"], str) else str(meta["title"]))
+        out["title"] = html_text(meta["title"])
     return out
 
 
