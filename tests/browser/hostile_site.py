@@ -39,6 +39,8 @@ PROPS = {
     "description": "\"><script>alert('description')</script>",
     "author": "</title><script>alert('author')</script>",
     "subtitle": "<img src=x onerror=alert('subtitle')>",
+    "status": "\"><img src=x onerror=alert('status')>",
+    "revision_date": "<img src=x onerror=alert('revision')>",
 }
 TAGS = {
     "Vec<T> 정리": ["<img src=x onerror=alert('tag')>", "\"><svg onload=alert('tag2')>", "중첩/<b>굵게</b>"],
@@ -169,6 +171,12 @@ def text_findings(site: Path) -> list[str]:
     notebook = parse((site / NOTEBOOK / "index.html").read_text(encoding="utf-8"))[0]
     expect(NOTEBOOK, "<title>", first_text(notebook, "title"), f"{NOTEBOOK} - {SITE_NAME}")
     expect(NOTEBOOK, "<h1>", first_text(notebook, "h1", "article"), NOTEBOOK)
+    status = [s.attrs["class"] for s in props.find("span", "md-status")]
+    if f"md-status md-status--{PROPS['status']}" not in status:  # in the nav: Material's status icon
+        found.append(f"속성 모음: status classes {status}")
+    fact = " ".join(squash(s.text) for s in props.find("span", "md-source-file__fact"))
+    if PROPS["revision_date"] not in fact:
+        found.append(f"속성 모음: revision date {fact!r}")
     for note, tags in TAGS.items():
         root = parse((site / note / "index.html").read_text(encoding="utf-8"))[0]
         chips = sorted(squash(a.text) for a in root.find("a", "md-tag"))
