@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import tempfile
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -20,6 +21,7 @@ from obsidian_kb.checks import resolve_vault
 from obsidian_kb.graph import build_note_graph
 from obsidian_kb.mask import mask
 from obsidian_kb.mkdocs_build import theme_nav
+from obsidian_kb.problems import Problem
 from obsidian_kb.resolver import Resolver
 from obsidian_kb.scan import scan_note
 from obsidian_kb.theme_text import page_title, theme_properties
@@ -264,3 +266,13 @@ def elements_text(fragment: str) -> str:
     elements, text = _printed(str(fragment))
     assert elements == [("#root", {}), ("p", {"title": text})], fragment
     return text
+
+
+@SETTINGS
+@given(st.text(max_size=30), st.text(max_size=30), st.text(max_size=30))
+def test_the_link_report_never_hands_a_terminal_control_characters(path, link, message):
+    """A file name may hold ESC, CR or a bidi override; the warning (and link-report.txt) shows
+    them as escapes. Fails when ``shown`` is dropped from ``Problem.__str__``."""
+    line = str(Problem(path, 3, "link", message, link))
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", line)
+    assert "\n" not in line.split(": ", 1)[0]  # the location stays on the warning's own line
