@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from urllib.parse import unquote
 
 from .checks import LinkGraph
+from .headings import plain_heading_text
 from .urls import site_relative
 from .vault import Note, VaultIndex
 
@@ -59,8 +60,8 @@ def display_title(note: Note) -> str:
     """The file name, as Obsidian shows it; a folder's ``index``/``README`` shows its first H1."""
     if note.title.casefold() in ("index", "readme"):
         for heading in note.scan.headings:
-            if heading.level == 1:
-                return heading.text
+            if heading.level == 1:  # as a reader sees it: no code ticks, entities read
+                return html.unescape(plain_heading_text(heading.text))
     return note.title
 
 
