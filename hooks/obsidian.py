@@ -39,6 +39,10 @@ def on_files(files, config):
     return _plugin.on_files(files, config=config)
 
 
+def on_nav(nav, config, files):
+    return _plugin.on_nav(nav, config=config, files=files)
+
+
 def on_page_markdown(markdown, page, config, files):
     return _plugin.on_page_markdown(markdown, page=page, config=config, files=files)
 

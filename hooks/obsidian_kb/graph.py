@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 from urllib.parse import unquote
 
 from .checks import LinkGraph
+from .headings import plain_heading_text
+from .urls import site_relative
 from .vault import Note, VaultIndex
 
 GRAPH_JSON = "_kb/graph.json"
@@ -58,8 +60,8 @@ def display_title(note: Note) -> str:
     """The file name, as Obsidian shows it; a folder's ``index``/``README`` shows its first H1."""
     if note.title.casefold() in ("index", "readme"):
         for heading in note.scan.headings:
-            if heading.level == 1:
-                return heading.text
+            if heading.level == 1:  # as a reader sees it: no code ticks, entities read
+                return html.unescape(plain_heading_text(heading.text))
     return note.title
 
 
@@ -72,7 +74,7 @@ def build_note_graph(graph: LinkGraph, index: VaultIndex, urls: Mapping[str, str
             continue
         ids[note.path] = len(nodes)
         group = site_path.split("/", 1)[0] if "/" in site_path else ""
-        url = unquote(urls[site_path])
+        url = site_relative(unquote(urls[site_path]))  # decoded: a third of the size for Korean
         nodes.append(GraphNode(len(nodes), display_title(note), url, note.scan.tags, group))
     seen: set[tuple[int, int]] = set()
     edges: list[GraphEdge] = []
@@ -103,7 +105,7 @@ def local_graph_html(root: str, node_url: str) -> str:
     """The container for one note's local graph; ``root`` is the site root relative to the page."""
     return (
         '<div class="kb-graph kb-graph-local" data-kb-graph="local" data-search-exclude '
-        f'data-kb-root="{html.escape(root)}" data-kb-node="{html.escape(unquote(node_url))}" '
+        f'data-kb-root="{html.escape(root)}" data-kb-node="{html.escape(site_relative(unquote(node_url)))}" '
         'role="img" aria-label="이 노트와 이웃 노트의 그래프"></div>'
     )
 

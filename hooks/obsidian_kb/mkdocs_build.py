@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .headings import default_slugify
@@ -21,6 +23,7 @@ from .notebook import configure_notebooks
 from .problems import Problem
 from .session import BuildSession, Settings, SourceFile, find_vault_root
 from .tags import TagAnchors
+from .theme_text import html_text, page_title, theme_properties
 
 if TYPE_CHECKING:
     from .plugin import PluginConfig
@@ -157,9 +160,11 @@ class VaultBuild:
     # -- per page -------------------------------------------------------------
     def enter_page(self, page: Page) -> None:
         self.session.enter_page(page.file.src_uri, page.meta)
+        theme_page_meta(page)
 
     def leave_page(self, html_text: str, page: Page) -> str:
         html_text = self.session.leave_page(page.file.src_uri, html_text)
+        theme_page_title(page, self.config)
         anchors = self.session.page_anchors(page.file.src_uri)
         if anchors and page.present_anchor_ids is not None:
             # MkDocs collected anchors before Material swapped its placeholder ids for these.
@@ -189,3 +194,49 @@ class VaultBuild:
 
     def close(self, *, cancel: bool = False) -> None:
         self.session.close(cancel=cancel)
+
+
+# -- vault text handed to the theme: MkDocs templates print it unescaped ----------------
+def theme_page_meta(page: Page) -> None:
+    """``on_page_markdown``, after the engine set the title and tags: every property escaped
+    before Material's tags plugin (priority -50) or a template reads it."""
+    page.meta = theme_properties(page.meta)
+
+
+def theme_page_title(page: Page, config: MkDocsConfig) -> None:
+    """``on_page_content``, once MkDocs took a title from the first heading."""
+    if config.nav and vars(page).get("title") is not None:
+        return  # a title written in mkdocs.yml's nav: the site owner's, and it wins (MkDocs' rule)
+    title = page_title(page.meta, page.title)
+    if title is None:
+        return
+    page.title = title
+    if not page.is_homepage:
+        # Without a title property Material prints ``page.title | striptags``, which unescapes.
+        page.meta["title"] = title
+
+
+def theme_nav(nav: Navigation, config: MkDocsConfig) -> Navigation:
+    """``on_nav``: a section is titled by its folder's name, verbatim and escaped, as Obsidian
+    shows it (MkDocs would turn ``my-notes`` into ``My notes``), unless mkdocs.yml spells out a nav."""
+    if not config.nav:
+        stack: list[tuple[StructureItem, int]] = [(item, 0) for item in nav.items]
+        while stack:
+            item, depth = stack.pop()
+            if isinstance(item, Section):
+                item.title = html_text(folder_name(item, depth) or item.title)
+                stack.extend((child, depth + 1) for child in item.children)
+    return nav
+
+
+def folder_name(section: Section, depth: int) -> str | None:
+    """The folder a section of the file-system nav stands for, from any page inside it."""
+    stack: list[StructureItem] = list(section.children)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Page):
+            parts = item.file.src_uri.split("/")
+            return parts[depth] if len(parts) > depth + 1 else None
+        elif isinstance(item, Section):
+            stack.extend(item.children)
+    return None

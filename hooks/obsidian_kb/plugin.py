@@ -19,9 +19,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .mkdocs_build import VaultBuild
+from .mkdocs_build import VaultBuild, theme_nav
 from .session import BuildSession
 
 log = get_plugin_logger("obsidian_kb")
@@ -119,6 +120,9 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         return self._build().index_files(files)
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        return theme_nav(nav, config)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:

@@ -5,8 +5,21 @@ The one problem type of the engine: links, embeds, frontmatter and snippets all 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
+#: Characters a terminal or log viewer acts on instead of showing: C0/C1 controls (ESC starts
+#: sequences that move the cursor, retitle the window, write the clipboard) and the bidi
+#: overrides that make text read differently than it is stored.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_KEEP_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str, *, lines: bool = False) -> str:
+    """``text`` for a terminal or the text report: controls written as ``\\x1b``-style escapes
+    (a file name may hold any of them). ``lines=True`` keeps newlines and tabs (messages)."""
+    return (_CONTROL_KEEP_LINES if lines else _CONTROL).sub(lambda m: ascii(m.group(0))[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,9 +36,10 @@ class Problem:
         return cls(path, line or 0, "snippet", message)
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        written = f" {self.link}:" if self.link else ""
-        return f"{where}:{written} {self.message}"
+        path = shown(self.path)
+        where = f"{path}:{self.line}" if self.line else path
+        written = f" {shown(self.link)}:" if self.link else ""
+        return f"{where}:{written} {shown(self.message, lines=True)}"
 
 
 def report_json(problems: Iterable[Problem]) -> str:

@@ -61,5 +61,12 @@ def relative_url(url: str, base: str) -> str:
     return rel
 
 
+def site_relative(url: str) -> str:
+    """``url`` (relative, perhaps percent-decoded) as a path no browser reads as a scheme:
+    a note named ``javascript:x`` has the URL ``javascript:x/``, so it gets ``./`` first."""
+    first = url.split("/", 1)[0]
+    return "./" + url if ":" in first or url.startswith("/") else url
+
+
 def with_anchor(href: str, anchor: str | None) -> str:
     return f"{href}#{anchor}" if anchor else href

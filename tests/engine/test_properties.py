@@ -5,12 +5,26 @@ link target, alias or file name ever becomes an element or an attribute."""
 from __future__ import annotations
 
 import html
+import io
+import re
+import tempfile
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kbtest import Renderer, make_index
+from kbtest import Renderer, make_index, parse_html
+from markupsafe import escape
+from mkdocs.config import load_config
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import get_navigation
+from obsidian_kb.checks import resolve_vault
+from obsidian_kb.graph import build_note_graph
 from obsidian_kb.mask import mask
+from obsidian_kb.mkdocs_build import theme_nav
+from obsidian_kb.problems import Problem
+from obsidian_kb.resolver import Resolver
 from obsidian_kb.scan import scan_note
+from obsidian_kb.theme_text import page_title, theme_properties
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -168,3 +182,98 @@ def test_file_names_never_become_markup(name):
     img = root.find("img")
     assert img.attrs["alt"] == f"{seen}.png"
     assert html.unescape(img.attrs["src"]).endswith(".png")
+
+
+# -- names and properties handed to the theme (MkDocs templates print them unescaped) ----------
+# Each property below fails when the escaping is taken out: replace ``escape(...)`` in
+# obsidian_kb/theme_text.py by ``str(...)`` (or drop ``site_relative`` from graph.py) and
+# hypothesis finds a counterexample at once (a name holding "<", "&" or a leading "x:").
+ANY_TEXT = st.one_of(USER_TEXT, st.text(st.one_of(st.sampled_from(SPECIAL), HANGUL, st.characters(
+    blacklist_categories=("Cs",))), max_size=40))
+#: File and folder names as a file system allows them (no "/", no NUL; dot names are never published).
+NAME = st.one_of(USER_TEXT, st.lists(st.one_of(st.sampled_from(list("<>&\"':;%#?!=() -_.")), HANGUL,
+                                               st.sampled_from(["javascript:", "data:", "<!--", "-->"])),
+                                     min_size=1, max_size=12).map("".join)).map(
+    lambda s: s.replace("/", "").replace("\x00", "").strip().lstrip(".")).filter(bool)
+#: What YAML frontmatter can hold: text, numbers, dates, lists and mappings of them.
+PROPERTY = st.recursive(
+    st.one_of(ANY_TEXT, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(), st.dates()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(ANY_TEXT, inner, max_size=3)),
+    max_leaves=8)
+
+
+def _printed(html_text: str) -> tuple[list, str]:
+    """(elements, text) of a fragment as a template prints it, inside a double-quoted attribute too."""
+    root = parse_html(f'<p title="{html_text}">{html_text}</p>')
+    return [(el.tag, dict(el.attrs)) for el in root.iter()], root.text
+
+
+@SETTINGS
+@given(st.dictionaries(st.one_of(st.sampled_from(["title", "description", "author", "subtitle", "tags",
+                                                  "aliases", "cssclasses", "status"]), ANY_TEXT),
+                       PROPERTY, max_size=6))
+def test_every_property_reaches_the_theme_as_text(meta):
+    shown = theme_properties(meta)
+    for key, value in meta.items():
+        printed = shown[str(escape(key))]
+        elements, text = _printed(str(printed))
+        assert elements == [("#root", {}), ("p", {"title": text})]  # one <p>, its title attribute intact
+        if isinstance(value, str):
+            assert text == value  # the reader sees the property exactly as written
+
+
+@SETTINGS
+@given(ANY_TEXT, st.sampled_from(["meta", "rendered"]))
+def test_page_titles_reach_the_theme_as_text(title, source):
+    if source == "meta":  # a title property or the note's file name
+        got = page_title(theme_properties({"title": title}), "ignored")
+        want = title
+    else:  # what MkDocs took from the first heading: HTML text, entities kept, maybe a lone "<"
+        got = page_title({}, title)
+        want = html.unescape(title)
+    elements, text = _printed(str(got))
+    assert elements == [("#root", {}), ("p", {"title": text})]
+    assert text == want
+    assert page_title({"title": got}, None) == got  # settled once: no double escaping
+
+
+@SETTINGS
+@given(st.lists(st.tuples(NAME, NAME), min_size=1, max_size=4, unique=True))
+def test_file_and_folder_names_reach_nav_and_graph_as_text_and_links(names):
+    """Real MkDocs files and nav for arbitrary folder/file names: section titles show the
+    folder name, graph URLs are relative site paths that lead back to the note."""
+    with tempfile.TemporaryDirectory() as docs, tempfile.TemporaryDirectory() as out:
+        config = load_config(config_file=io.StringIO("site_name: x\n"), docs_dir=docs, site_dir=out)
+        paths = {f"{folder}/{name}.md" for folder, name in names} | {f"{name}.md" for _, name in names}
+        files = Files([File(p, docs, out, True) for p in sorted(paths)])
+        nav = theme_nav(get_navigation(files, config), config)
+        sections = {elements_text(s.title) for s in nav.items if s.is_section}
+        assert sections == {folder for folder, _ in names if any(p.startswith(folder + "/") for p in paths)}
+        index = make_index({p: "" for p in paths})
+        urls = {f.src_uri: f.url for f in files}
+        graph = build_note_graph(resolve_vault(index, Resolver(index)), index, urls)
+        by_url = {unquote(u): p for p, u in urls.items()}
+        for node in graph.nodes:
+            parts = urlsplit(node.url)
+            assert not parts.scheme and not parts.netloc, node.url
+            # what kb-graph.js does: encode each segment again, resolve against the site root
+            encoded = "/".join(quote(seg, safe="!'()*-._~") for seg in node.url.split("/"))
+            target = urlsplit(urljoin("http://127.0.0.1:8000/site/", encoded))
+            assert target.netloc == "127.0.0.1:8000"
+            assert unquote(target.path).removeprefix("/site/") in by_url, node.url  # the note's own page
+
+
+def elements_text(fragment: str) -> str:
+    elements, text = _printed(str(fragment))
+    assert elements == [("#root", {}), ("p", {"title": text})], fragment
+    return text
+
+
+@SETTINGS
+@given(st.text(max_size=30), st.text(max_size=30), st.text(max_size=30))
+def test_the_link_report_never_hands_a_terminal_control_characters(path, link, message):
+    """A file name may hold ESC, CR or a bidi override; the warning (and link-report.txt) shows
+    them as escapes. Fails when ``shown`` is dropped from ``Problem.__str__``."""
+    line = str(Problem(path, 3, "link", message, link))
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", line)
+    assert "\n" not in line.split(": ", 1)[0]  # the location stays on the warning's own line

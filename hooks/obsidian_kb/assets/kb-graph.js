@@ -65,6 +65,15 @@
     };
   }
 
+  // Node URLs are site paths, written decoded (a third of the size for Korean names):
+  // encode each segment again, so "#", "?" and "%" in a name stay part of it, and refuse
+  // anything that would leave the site (no name ever becomes a scheme such as javascript:).
+  function siteUrl(path, root) {
+    var url;
+    try { url = new URL(String(path).split("/").map(encodeURIComponent).join("/"), root); } catch (e) { return null; }
+    return url.protocol === root.protocol && url.host === root.host ? url : null;
+  }
+
   function navigate(url) {
     // Click a real link: Material's instant navigation intercepts it (and the browser
     // follows it when instant navigation is off).
@@ -165,7 +174,7 @@
         el.style.cursor = n ? "pointer" : "";
         el.dataset.kbHover = n ? n.title : "";
       })
-      .onNodeClick(function (n) { navigate(new URL(n.url, root)); })
+      .onNodeClick(function (n) { var url = siteUrl(n.url, root); if (url) navigate(url); })
       .onRenderFramePost(function () {
         if (!el.dataset.kbDrawn) { el.dataset.kbDrawn = "1"; mark("kb-graph:first-frame"); }
       })

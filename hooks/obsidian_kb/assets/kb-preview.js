@@ -53,6 +53,33 @@
     return out;
   }
 
+  // A preview puts another page's content into this one on a mere hover: its scripts,
+  // event handlers and script URLs stay behind. (Names and properties never hold markup:
+  // the build escapes them; this is about raw HTML in a note's body, allowed as in Obsidian.)
+  var INERT_DROP = "script, noscript, object, embed, applet, base, meta, link, template, frame, frameset";
+  var URL_ATTRS = { href: 1, src: 1, action: 1, formaction: 1, "xlink:href": 1, poster: 1, data: 1, background: 1 };
+  var MEDIA = { IMG: 1, SOURCE: 1, VIDEO: 1, AUDIO: 1, PICTURE: 1 };
+
+  function harmlessUrl(value, base, el) {
+    var u;
+    try { u = new URL(value, base); } catch (e) { return false; }
+    if (/^(https?|file|mailto|tel):$/.test(u.protocol)) return true;
+    return u.protocol === "data:" && MEDIA[el.tagName] === 1;  // inline images, never documents
+  }
+
+  function neutralise(root, base) {
+    var els = [root].concat(Array.prototype.slice.call(root.querySelectorAll("*")));
+    els.forEach(function (el) {
+      if (el !== root && el.matches(INERT_DROP)) { el.remove(); return; }
+      Array.prototype.slice.call(el.attributes).forEach(function (attr) {
+        var name = attr.name.toLowerCase();
+        if (name.slice(0, 2) === "on" || name === "srcdoc" || name === "srcset" && !MEDIA[el.tagName] ||
+            (URL_ATTRS[name] === 1 && !harmlessUrl(attr.value, base, el))) el.removeAttribute(attr.name);
+      });
+    });
+    return root.matches(INERT_DROP) ? null : root;
+  }
+
   function extract(doc, url) {
     var article = doc.querySelector(".md-content article") || doc.querySelector("article");
     if (!article) return null;
@@ -71,9 +98,9 @@
     }
     var box = document.createElement("div");
     blocks.slice(0, MAX_BLOCKS).forEach(function (el) {
-      var copy = el.cloneNode(true);
+      var copy = el.cloneNode(true);  // still in the fetched document: nothing loads or runs there
       if (copy.matches && copy.matches(".kb-backlinks, .kb-graph")) return;
-      box.appendChild(copy);
+      if (neutralise(copy, url)) box.appendChild(copy);
     });
     // Absolute links (the preview sits in another page) and no duplicate ids.
     box.querySelectorAll("[href], [src]").forEach(function (el) {
