@@ -178,3 +178,27 @@ class Renderer:
         ctx.set_page(index.files[path])
         self.md.reset()
         return parse_html(self.md.convert("\n".join(note.scan.text.split("\n")[note.scan.body_start:])))
+
+
+# -- the fixture vault (tests/fixtures/vault): one list, used by every build test --------
+#: Notes that hold problems on purpose; removing them leaves a vault that builds with --strict.
+BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md",
+                "노트/순환 자기.md"]
+
+#: (vault path, line, link as written) of every problem the fixture holds on purpose.
+EXPECTED_PROBLEMS = [
+    ("노트/깨진 링크.md", 3, "[[없는 노트]]"),
+    ("노트/깨진 링크.md", 4, "[[프로세스와 스레드#없는 제목]]"),
+    ("노트/깨진 링크.md", 5, "[[v1.2#^없는블록]]"),
+    ("노트/깨진 링크.md", 6, "![[없는 그림.png]]"),
+    ("노트/깨진 링크.md", 7, "[[PCB 노트]]"),  # a bare alias is not a link target
+    # ordinary Markdown links are checked like wikilinks
+    ("노트/깨진 링크.md", 8, "[없는 글](없는%20글.md)"),
+    ("노트/깨진 링크.md", 8, "[없는 제목](../프로세스/프로세스와%20스레드.md#없는%20제목)"),
+    ("노트/깨진 링크.md", 10, "![[프로세스와 스레드#없는 제목]]"),
+    ("노트/깨진 링크.md", 12, "![[v1.2#^없는블록]]"),
+    ("노트/깨진 속성.md", 4, ""),  # malformed YAML frontmatter
+    # A -> B -> A is one cycle, reported once (closed in B); B's page meets it too
+    ("노트/순환 B.md", 3, "![[순환 A]]"),
+    ("노트/순환 자기.md", 3, "![[순환 자기]]"),
+]

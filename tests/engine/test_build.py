@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from kbtest import Node, parse_html
+from kbtest import BROKEN_NOTES, EXPECTED_PROBLEMS, Node, parse_html
 
 pytestmark = pytest.mark.slow
 
@@ -26,26 +26,6 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "vault"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 NFD_NAME = unicodedata.normalize("NFD", "분해된 이름")
-BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md",
-                "노트/순환 자기.md"]
-
-#: (vault path, line, link as written) of every problem the fixture holds on purpose.
-EXPECTED_PROBLEMS = [
-    ("노트/깨진 링크.md", 3, "[[없는 노트]]"),
-    ("노트/깨진 링크.md", 4, "[[프로세스와 스레드#없는 제목]]"),
-    ("노트/깨진 링크.md", 5, "[[v1.2#^없는블록]]"),
-    ("노트/깨진 링크.md", 6, "![[없는 그림.png]]"),
-    ("노트/깨진 링크.md", 7, "[[PCB 노트]]"),  # a bare alias is not a link target
-    # ordinary Markdown links are checked like wikilinks
-    ("노트/깨진 링크.md", 8, "[없는 글](없는%20글.md)"),
-    ("노트/깨진 링크.md", 8, "[없는 제목](../프로세스/프로세스와%20스레드.md#없는%20제목)"),
-    ("노트/깨진 링크.md", 10, "![[프로세스와 스레드#없는 제목]]"),
-    ("노트/깨진 링크.md", 12, "![[v1.2#^없는블록]]"),
-    ("노트/깨진 속성.md", 4, ""),  # malformed YAML frontmatter
-    # A -> B -> A is one cycle, reported once (closed in B); B's page meets it too
-    ("노트/순환 B.md", 3, "![[순환 A]]"),
-    ("노트/순환 자기.md", 3, "![[순환 자기]]"),
-]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
-from kbtest import Node, parse_html
+from kbtest import BROKEN_NOTES, EXPECTED_PROBLEMS, Node, parse_html
 
 pytest.importorskip("zensical")
 pytest.importorskip("properdocs")
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "vault"
-BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md"]
 SNIPPET = 'import os\n\nif __name__ == "__main__":\n    print(f"hello from pid {os.getpid()}")\n'
 
 CONFIG = """\
@@ -177,7 +176,7 @@ def test_zensical_wrapper_fails_on_problems_and_names_them(tmp_path):
     assert result.returncode == 1, result.stderr
     assert "노트/깨진 링크.md:3: [[없는 노트]]" in result.stderr
     report = json.loads((root / "site" / "_kb" / "link-report.json").read_text(encoding="utf-8"))
-    assert report["count"] == 8
+    assert report["count"] == len(EXPECTED_PROBLEMS)
 
 
 def test_zensical_index_is_reused_then_rebuilt_when_the_vault_changes(tmp_path, monkeypatch):

@@ -19,13 +19,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
-from kbtest import Node, parse_html
+from kbtest import BROKEN_NOTES, Node, parse_html
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "vault"
-BROKEN_NOTES = ["노트/깨진 링크.md", "노트/깨진 속성.md", "노트/순환 A.md", "노트/순환 B.md"]
 MINIMAL = "site_name: 내 노트\ntheme: material\nplugins:\n  - obsidian-kb\n"
 SNIPPET = 'import os\n\nif __name__ == "__main__":\n    print(f"hello from pid {os.getpid()}")\n'
 
