@@ -19,13 +19,14 @@ from .vault import VaultIndex
 from .wikilink import WIKILINK_RE, parse_wikilink
 
 #: Markdown links ``[text](target)``; shown as their text.
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\n]*)\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*+)\]\(([^()\n]*+)\)")
 #: Line markers that mean nothing out of place: list bullets, quotes, headings, callout heads.
 _LINE_MARKER = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+))+")
 _CALLOUT_HEAD = re.compile(r"^\[![^\]]+\][+-]?[ \t]*")
 #: Inline Markdown markers a reader does not see: code ticks, bold, highlight.
 _INLINE_MARKERS = re.compile(r"`+|\*\*|==")
 MAX_CONTEXT = 220  # characters of context kept around the first link
+MAX_CONTEXTS = 5  # lines quoted per linking note; a note with thousands of links stays one entry
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Backlink:
     title: str
     url: str  # site-root relative URL of the linking page
     contexts: tuple[tuple[Segment, ...], ...]
+    more: int = 0  # further distinct lines that link here, not quoted
 
 
 def _link_text(inner: str) -> str:
@@ -107,16 +109,24 @@ def collect_backlinks(
 ) -> list[Backlink]:
     """Backlinks of the note at vault path ``target``, one entry per published linking note."""
     by_source: dict[str, list[tuple[Segment, ...]]] = {}
+    lines: dict[str, set[int]] = {}
     for link in graph.backlinks.get(target, ()):
         note = index.notes.get(link.source)
         if note is None or note.file.site_path not in urls:
             continue
         contexts = by_source.setdefault(link.source, [])
+        seen = lines.setdefault(link.source, set())
+        if link.occurrence.line in seen:
+            continue
+        seen.add(link.occurrence.line)
+        if len(contexts) >= MAX_CONTEXTS:
+            continue  # counted in ``more``, never parsed: the work stays bounded
         segments = plain_segments(link.occurrence.context)
         if segments not in contexts:
             contexts.append(segments)
     found = [
-        Backlink(src, display_title(index.notes[src]), urls[index.notes[src].file.site_path], tuple(ctx))
+        Backlink(src, display_title(index.notes[src]), urls[index.notes[src].file.site_path], tuple(ctx),
+                 more=max(0, len(lines[src]) - len(ctx)))
         for src, ctx in by_source.items()
     ]
     return sorted(found, key=lambda b: (b.title.casefold(), b.source))
@@ -147,4 +157,7 @@ def render_backlinks(backlinks: list[Backlink], page_url: str) -> str:
                     quote.text = (quote.text or "") + seg.text
                 else:
                     last.tail = (last.tail or "") + seg.text
+        if backlink.more:
+            more = ET.SubElement(li, "p", {"class": "kb-backlink-more"})
+            more.text = f"외 {backlink.more}곳"
     return ET.tostring(section, encoding="unicode", method="html")

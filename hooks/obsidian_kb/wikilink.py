@@ -9,8 +9,10 @@ from urllib.parse import unquote
 
 from .names import nfc
 
-#: ``[[...]]`` as Obsidian reads it: no ``]`` and no line break inside.
-WIKILINK_RE = re.compile(r"(!?)\[\[([^\]\n]+?)\]\]")
+#: ``[[...]]`` as Obsidian reads it: no ``]``, no line break and no second ``[[`` inside
+#: (``[[a [[b]]`` links ``b``). Possessive, and stopping at ``[[``, so a line of ``[[a[[a…``
+#: costs linear time instead of rescanning the rest of the line from every ``[[``.
+WIKILINK_RE = re.compile(r"(!?)\[\[((?:[^\[\]\n]|\[(?!\[))++)\]\]")
 _IMAGE_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
 
 
@@ -76,9 +78,12 @@ def parse_wikilink(inner: str, *, embed: bool = False) -> LinkSpec:
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-#: ``[text](url)`` and ``![alt](url)``; the URL may be wrapped in ``<...>``.
+#: ``[text](url)`` and ``![alt](url)``; the URL may be wrapped in ``<...>``. As in CommonMark the
+#: text holds no unescaped ``[`` (``[a [b](c)`` links ``b``) and the URL only balanced ``()``;
+#: both also keep the pattern linear on lines such as ``[a[a[a…`` or ``[a](([a](…``.
 MARKDOWN_LINK_RE = re.compile(
-    r"(!?)\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+    r"(!?)\[([^\[\]\n]*+)\]\(\s*(<[^>\n]+>|(?:[^()\s]|\([^()\s]*\))++)"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
 )
 
 
