@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from math import isqrt
 
 from obsidian_kb.scan import scan_note
 
@@ -33,7 +34,7 @@ CASES: dict[str, Callable[[int], str]] = {
     "paragraph of block ids": lambda n: "".join(f"line {i} ^b{i}\n" for i in range(n // 12)),
     "many links on one line": lambda n: "[[note]] " * (n // 9) + "\n",
     "many tags": lambda n: " #태그" * (n // 4) + "\n",
-    "backtick runs of growing length": lambda n: "".join("`" * k + " x " for k in range(1, int((2 * n) ** 0.5))),
+    "backtick runs of growing length": lambda n: "".join("`" * k + " x " for k in range(1, isqrt(2 * n))),
     "many identical headings": lambda n: "# a\n\n" * (n // 5),
     "unclosed html blocks": lambda n: "".join("<div>\n\n" for _ in range(n // 7)),
     "unclosed fences": lambda n: "```\n" * (n // 4),

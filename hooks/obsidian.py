@@ -8,7 +8,7 @@ reset in ``on_config`` because ``mkdocs serve`` keeps this module loaded.
 
 from __future__ import annotations
 
-from obsidian_kb.mkdocs_build import VaultBuild
+from obsidian_kb.mkdocs_build import VaultBuild, install_vault_walk
 
 _build: VaultBuild | None = None
 
@@ -16,12 +16,18 @@ _build: VaultBuild | None = None
 def on_config(config):
     global _build
     _build = VaultBuild(config)
+    install_vault_walk(lambda: _build)
     return _build.configure()
 
 
 def on_files(files, config):
     assert _build is not None
     return _build.index_files(files)
+
+
+def on_page_read_source(page, config):
+    assert _build is not None
+    return _build.page_source(page)
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -55,9 +55,7 @@ def _block_ranges(lines: list[str], starts: list[int], total: int) -> list[Range
         m = _FENCE_OPEN.match(line)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             fence = m.group("fence")
-            closer = re.compile(
-                r"^(?:[ \t]*>)*[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
-            )
+            closer = _fence_closer(fence)
             j = i + 1
             while j < n and not closer.match(lines[j]):
                 j += 1
@@ -97,6 +95,32 @@ def _block_ranges(lines: list[str], starts: list[int], total: int) -> list[Range
         prev_blank = blank
         i += 1
     return ranges
+
+
+def _fence_closer(fence: str) -> re.Pattern[str]:
+    return re.compile(r"^(?:[ \t]*>)*[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+
+
+def closing_fence(text: str) -> str | None:
+    """The line that closes a fence left open at the end of ``text``, else None.
+
+    Obsidian shows everything after an unclosed fence as code, and so does the scan
+    (it masks the rest of the note); a renderer handed this line shows the same.
+    """
+    lines = text.split("\n")
+    blocks = _block_ranges(lines, _line_starts(text), len(text))
+    if not blocks or blocks[-1][1] != len(text):
+        return None
+    start = text.count("\n", 0, blocks[-1][0])
+    m = _FENCE_OPEN.match(lines[start])
+    if m is None or (m.group("fence")[0] == "`" and "`" in m.group("info")):
+        return None  # the last block is indented code or HTML, not a fence
+    body = [line for line in lines[start + 1:]]
+    while body and not body[-1].strip():
+        body.pop()
+    if body and _fence_closer(m.group("fence")).match(body[-1]):
+        return None
+    return m.group("prefix") + m.group("fence")
 
 
 def _outside(ranges: list[Range], total: int) -> list[Range]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from markdown import Markdown
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, file_sort_key, set_exclusions
 
 from . import search
 from .backlinks import collect_backlinks, render_backlinks
@@ -24,12 +24,13 @@ from .graph import (
 from .headings import default_slugify
 from .markdown import ObsidianExtension, RenderContext
 from .notebook import link_notebook
+from .page_source import page_source
 from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
 from .snippets import SnippetRunner
 from .tags import TAGS_PAGE, TagAnchors, listing_page, tags_page_markdown, vault_tags
 from .urls import relative_source_path, relative_url
-from .vault import VaultFile, VaultIndex
+from .vault import VaultFile, VaultIndex, VaultWalk, walk_published
 
 log = get_plugin_logger("obsidian_kb")
 
@@ -68,6 +69,7 @@ class VaultBuild:
         self._snippet_files: list = []
         self.tags_page: str | None = None
         self._linked: set[str] | None = None  # notes that get a local graph
+        self._walk: VaultWalk | None = None
 
     # -- on_config ----------------------------------------------------------
     def configure(self):
@@ -86,23 +88,44 @@ class VaultBuild:
 
     # -- on_files -----------------------------------------------------------
     def _vault_path(self, abs_path: Path) -> str:
-        try:
-            return abs_path.resolve().relative_to(self.vault_root).as_posix()
+        try:  # the folder's real path, the file's own name: a symlinked note keeps its name
+            return (abs_path.parent.resolve() / abs_path.name).relative_to(self.vault_root).as_posix()
         except ValueError:
             return abs_path.name
 
+    def list_files(self) -> Files:
+        """MkDocs' file list, from a walk that publishes only the vault (replaces ``get_files``:
+        MkDocs' own walk follows symlinks out of the vault and around loops)."""
+        self._walk = walk_published(self.docs_dir, self.vault_root)
+        for skipped in self._walk.skipped:
+            self._warn(Problem(skipped.path, 0, "vault", skipped.reason))
+        return files_from_walk(self.config, self._walk)
+
     def index_files(self, files: Files) -> Files:
+        if self._walk is None:  # the host walked on its own: keep only what our walk publishes
+            self.list_files()
+        assert self._walk is not None
+        published = set(self._walk.files)
+        for f in [f for f in files if f.abs_src_path and _inside(Path(f.src_dir), self.docs_dir)]:
+            if f.src_uri not in published:
+                files.remove(f)
         index = VaultIndex()
         for f in files:
             if f.abs_src_path is None or f.inclusion.is_excluded():
                 continue
             abs_path = Path(f.abs_src_path)
-            text = f.content_string if f.src_uri.endswith(".md") else None
-            index.add(VaultFile(self._vault_path(abs_path), abs_path, f.src_uri), text,
-                      slugify=self.slugify)
+            index.add(VaultFile(self._vault_path(abs_path), abs_path, f.src_uri), slugify=self.slugify)
         if self.snippets_dir.is_dir() and not _inside(self.snippets_dir, self.docs_dir):
-            for path in sorted(self.snippets_dir.rglob("*.py")):
-                index.add(VaultFile(self._vault_path(path), path, None), slugify=self.slugify)
+            root = self.vault_root if _inside(self.snippets_dir, self.vault_root) else self.snippets_dir
+            walk = walk_published(self.snippets_dir, root)
+            for skipped in walk.skipped:
+                self._warn(Problem(skipped.path, 0, "vault", skipped.reason))
+            for rel in walk.files:
+                if rel.endswith(".py"):
+                    path = self.snippets_dir / rel
+                    index.add(VaultFile(self._vault_path(path), path, None), slugify=self.slugify)
+        for problem in index.problems:
+            self._warn(problem)
         index.finish()
         for asset in sorted(ASSETS.rglob("*")):
             if asset.is_file():
@@ -134,6 +157,12 @@ class VaultBuild:
         self.context.snippet_html = self.snippets.html
 
     # -- per page -------------------------------------------------------------
+    def page_source(self, page) -> str | None:
+        """The note as the index decoded and scanned it (``on_page_read_source``)."""
+        file = self.context.index.for_site_path(page.file.src_uri)
+        note = self.context.index.notes.get(file.path) if file else None
+        return page_source(note.scan) if note is not None else None
+
     def enter_page(self, page) -> None:
         file = self.context.index.for_site_path(page.file.src_uri)
         self.context.set_page(file)
@@ -298,6 +327,45 @@ class VaultBuild:
         if self.problems:
             log.info("link report: %d problem(s), see %s", len(set(self.problems)),
                      out / "link-report.txt")
+
+
+def files_from_walk(config, walk: VaultWalk) -> Files:
+    """What MkDocs' ``get_files`` makes of the files a walk found (same order, exclusions,
+    and README.md-beside-index.md rule)."""
+    files = sorted((File(rel, config["docs_dir"], config["site_dir"], config["use_directory_urls"])
+                    for rel in walk.files), key=file_sort_key)
+    set_exclusions(files, config)
+    by_dest: dict[str, File] = {}
+    for file in list(files):
+        first = by_dest.setdefault(file.dest_uri, file)
+        if first is file:
+            continue
+        if file.inclusion.is_included():
+            if first.inclusion.is_included():
+                log.warning(f"Excluding '{first.src_uri}' from the site because it conflicts with "
+                            f"'{file.src_uri}'.")
+            files.remove(first)
+        else:
+            files.remove(file)
+    return Files(files)
+
+
+def install_vault_walk(current_build) -> None:
+    """Make MkDocs list files with :meth:`VaultBuild.list_files` while one of our builds runs.
+    MkDocs has no event before its walk, and its walk is what hangs on a symlink loop."""
+    import mkdocs.commands.build as mkdocs_build
+
+    own = getattr(mkdocs_build.get_files, "_kb_original", None)
+    original = own or mkdocs_build.get_files
+
+    def get_files(config):
+        build = current_build()
+        if build is not None and build.config is config:
+            return build.list_files()
+        return original(config)
+
+    get_files._kb_original = original  # type: ignore[attr-defined]
+    mkdocs_build.get_files = get_files
 
 
 def _inside(path: Path, folder: Path) -> bool:

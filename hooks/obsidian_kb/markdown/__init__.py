@@ -12,6 +12,7 @@ from markdown import Extension, Markdown
 from ..vault import VaultIndex
 from .callouts import CalloutProcessor
 from .context import RenderContext
+from .fences import CloseFencePreprocessor
 from .ids import IdProcessor
 from .links import WikilinkProcessor
 from .mdlinks import MarkdownLinkProcessor
@@ -33,6 +34,7 @@ class ObsidianExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         ctx = self.context
+        md.preprocessors.register(CloseFencePreprocessor(md), "kb_close_fence", 28)
         md.preprocessors.register(ObsidianPreprocessor(md), "kb_obsidian", 27)
         md.parser.blockprocessors.register(ObsidianHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "kb_callout", 21)
