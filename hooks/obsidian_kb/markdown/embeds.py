@@ -43,6 +43,18 @@ def section_text(note: Note, resolution: Resolution) -> str:
     return "\n".join(lines[note.scan.body_start :])
 
 
+#: What each note embed counts against ``max_embed_chars`` besides its text (its frame, and
+#: a Markdown conversion): thousands of embeds of a tiny note are bounded too.
+EMBED_COST = 1_000
+
+
+def _line(context: RenderContext, resolution: Resolution) -> int:
+    """The line of the note being rendered where this embed is written (0 if not found)."""
+    where = context.index.notes.get(context.source)
+    return next((o.line for o in where.scan.links
+                 if o.spec.embed and o.spec.raw == resolution.spec.raw), 0) if where else 0
+
+
 def render_embed(context: RenderContext, md: Markdown, resolution: Resolution):
     if not resolution.ok or resolution.file is None:
         return _missing(resolution)
@@ -98,17 +110,27 @@ def _note_embed(context: RenderContext, md: Markdown, resolution: Resolution):
     # not, since it contains the embed being rendered.
     in_stack = any(path == file.path for path, _ in context.stack)
     if (file.path, subpath) in context.stack or (not subpath and in_stack):
-        # Name the note and line where the embed that closes the cycle is written.
-        where = context.index.notes.get(context.source)
-        line = next((o.line for o in where.scan.links
-                     if o.spec.embed and o.spec.raw == resolution.spec.raw), 0) if where else 0
-        context.report(Problem(context.source, line, "cycle",
+        context.report(Problem(context.source, _line(context, resolution), "cycle",
                                "embed cycle: " + " → ".join(p + s for p, s in chain),
                                resolution.spec.written))
         return _missing(resolution, "embed cycle")
     if len(context.stack) > context.max_embed_depth:
+        context.report(Problem(context.source, _line(context, resolution), "embed",
+                               f"embeds nested more than {context.max_embed_depth} deep, cut here: "
+                               + " → ".join(p + s for p, s in chain), resolution.spec.written))
         return _missing(resolution, "embeds nested too deeply")
-    inner = context.render_nested(file.path, subpath, section_text(note, resolution))
+    text = section_text(note, resolution)
+    cost = len(text) + EMBED_COST
+    if context.embeds_cut or context.embedded_chars + cost > context.max_embed_chars:
+        if not context.embeds_cut:  # one warning per page, at the first embed that is cut
+            page = context.page.path if context.page is not None else context.source
+            context.report(Problem(context.source, _line(context, resolution), "embed",
+                                   f"embeds on page '{page}' exceed {context.max_embed_chars:,} characters:"
+                                   " this embed and the ones after it are cut", resolution.spec.written))
+        context.embeds_cut = True
+        return _missing(resolution, "embeds on this page are too large")
+    context.embedded_chars += cost
+    inner = context.render_nested(file.path, subpath, text)
     # The title goes into stashed raw HTML, which the host never rewrites: use the final URL.
     final, context.final_urls = context.final_urls, True
     try:
