@@ -38,6 +38,7 @@ EXPECTED_WARNINGS = [
     ("설정", None, "dot-folder"),
     ("app.json", None, "dot-folder"),
     ("loop/up", None, "symlink loop"),
+    ("loop/self", None, "symlink loop"),
     ("self-loop.md", None, "symlink loop"),
     ("dangling.md", None, "broken symlink"),
     ("pipe.md", None, "not a regular file"),
@@ -85,6 +86,7 @@ def _make_vault(tmp: Path) -> Path:
     os.symlink(Path(".obsidian") / "app.json", vault / "app.json")
     (vault / "loop").mkdir()
     os.symlink("..", vault / "loop" / "up")
+    os.symlink(".", vault / "loop" / "self")  # two loops: MkDocs' own walk goes 2**40 deep
     os.symlink("self-loop.md", vault / "self-loop.md")
     os.symlink("nowhere.md", vault / "dangling.md")
     os.mkfifo(vault / "pipe.md")
