@@ -5,7 +5,7 @@ links) at size ``n`` and at ``10 n`` and print the time ratio. A linear scanner
 gives about 10x; a quadratic pattern gives about 100x. The ratio is measured
 within this run, so the machine's speed cancels out.
 
-    .venv/bin/python benchmarks/bench_scanner.py            # n = 10,000 characters
+    .venv/bin/python benchmarks/bench_scanner.py            # n = 50,000 characters
     .venv/bin/python benchmarks/bench_scanner.py --size 2000
 """
 
@@ -52,7 +52,7 @@ def timed(text: str, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, default=10_000, help="characters in the smaller input")
+    parser.add_argument("--size", type=int, default=50_000, help="characters in the smaller input")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     args = parser.parse_args()
     n = args.size

@@ -190,14 +190,15 @@ def test_embed_depth_cut_is_a_problem():
     render_page(index, "d0.md", ctx)
     [problem] = [p for p in ctx.problems if "nested more than" in p.message]
     assert (problem.path, problem.line) == ("d8.md", 3)
-    assert problem.message.endswith("d0.md → d1.md → d2.md → d3.md → d4.md → d5.md → d6.md → d7.md → d8.md → d9.md")
+    assert problem.message.endswith(" → ".join(f"d{i}.md" for i in range(10)))
 
 
 # -- bounded backlinks ------------------------------------------------------------------
 
 
 def test_backlinks_stay_bounded():
-    source = "# s\n\n" + "".join(f"{i}번째 [[t]]\n" for i in range(500)) + "x" * 100_000 + " [[t]] " + "y" * 100_000
+    long_line = "x" * 100_000 + " [[t]] " + "y" * 100_000
+    source = "# s\n\n" + "".join(f"{i}번째 [[t]]\n" for i in range(500)) + long_line
     index = make_index({"t.md": "# t\n", "s.md": source})
     graph = resolve_vault(index)
     assert max(len(o.context) for o in index.notes["s.md"].scan.links) <= 2 * CONTEXT_CHARS + 10
@@ -270,3 +271,28 @@ def test_atx_headings_match_the_reference_pattern(line):
     assert (new is None) == (old is None)
     if old is not None and new is not None:
         assert (new.level, new.text) == (len(old.group(1)), (old.group(2) or "").strip())
+
+
+# -- the renderer's link brackets ------------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "a", "a" * 40]), max_size=40).map("".join),
+       st.integers(min_value=0, max_value=400))
+def test_link_text_search_matches_python_markdown(data, index):
+    import markdown
+    from markdown.inlinepatterns import LINK_RE, LinkInlineProcessor
+    from obsidian_kb.markdown.brackets import LinearBrackets
+
+    class Linear(LinearBrackets, LinkInlineProcessor):
+        pass
+
+    md = markdown.Markdown()
+    index = min(index, len(data))
+    assert Linear(LINK_RE, md).getText(data, index) == LinkInlineProcessor(LINK_RE, md).getText(data, index)
+
+
+def test_a_line_of_open_brackets_renders_as_text():
+    page = render("[[a" * 2_000 + "\n\n[a" * 10 + "[ok](x.md)\n", {"x.md": "# x\n"})
+    assert page.find("p").text.startswith("[[a[[a")
+    assert page.find("a").text == "ok"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from markdown import Extension, Markdown
 
 from ..vault import VaultIndex
+from .brackets import register_linear_links
 from .callouts import CalloutProcessor
 from .context import RenderContext
 from .fences import CloseFencePreprocessor
@@ -39,6 +40,7 @@ class ObsidianExtension(Extension):
         md.parser.blockprocessors.register(ObsidianHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "kb_callout", 21)
         md.inlinePatterns.register(WikilinkProcessor(md, ctx), "kb_wikilink", 175)
+        register_linear_links(md)
         md.inlinePatterns.register(TagProcessor(md, ctx), "kb_tag", 115)
         md.inlinePatterns.register(HighlightProcessor(md), "kb_highlight", 68)
         md.treeprocessors.register(IdProcessor(md, ctx), "kb_ids", 6)
