@@ -22,6 +22,7 @@ from obsidian_kb.scan import scan_note
 CASES: dict[str, Callable[[int], str]] = {
     "heading of spaces": lambda n: "# " + " " * n + "x\n",
     "heading of spaces, no text": lambda n: "#" + " " * n + "\n",
+    "heading of spaces, closing #": lambda n: "# a" + " " * n + "b #\n",
     "line of [[a": lambda n: "[[a" * (n // 3) + "\n",
     "line of ![[a": lambda n: "![[a" * (n // 4) + "\n",
     "line of [a": lambda n: "[a" * (n // 2) + "\n",
