@@ -106,7 +106,7 @@ class VaultBuild:
             self.list_files()
         assert self._walk is not None
         published = set(self._walk.files)
-        for f in [f for f in files if f.abs_src_path and _inside(Path(f.src_dir), self.docs_dir)]:
+        for f in [f for f in files if f.abs_src_path and _inside(Path(f.src_dir).resolve(), self.docs_dir)]:
             if f.src_uri not in published:
                 files.remove(f)
         index = VaultIndex()
