@@ -43,6 +43,10 @@ def on_nav(nav, config, files):
     return _plugin.on_nav(nav, config=config, files=files)
 
 
+def on_page_read_source(page, config):
+    return _plugin.on_page_read_source(page=page, config=config)
+
+
 def on_page_markdown(markdown, page, config, files):
     return _plugin.on_page_markdown(markdown, page=page, config=config, files=files)
 

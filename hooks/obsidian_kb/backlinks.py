@@ -24,6 +24,7 @@ _CALLOUT_HEAD = re.compile(r"^\[![^\]]+\][+-]?[ \t]*")
 #: Inline Markdown markers a reader does not see: code ticks, bold, highlight.
 _INLINE_MARKERS = re.compile(r"`+|\*\*|==")
 MAX_CONTEXT = 220  # characters of context kept around the first link
+MAX_CONTEXTS = 5  # lines quoted per linking note; a note with thousands of links stays one entry
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Backlink:
     title: str
     url: str  # site-root relative URL of the linking page
     contexts: tuple[tuple[Segment, ...], ...]
+    more: int = 0  # further distinct lines that link here, not quoted
 
 
 @lru_cache(maxsize=1 << 16)  # a line with several links is the context of several backlinks
@@ -96,17 +98,25 @@ def collect_backlinks(
     """Backlinks of the note at vault path ``target``, one entry per published linking note."""
     by_source: dict[str, list[tuple[Segment, ...]]] = {}
     note_urls: dict[str, str] = {}
+    lines: dict[str, set[int]] = {}
     for link in graph.backlinks.get(target, ()):
         note = index.notes.get(link.source)
         if note is None or note.file.site_path is None or note.file.site_path not in urls:
             continue
         note_urls[link.source] = urls[note.file.site_path]
         contexts = by_source.setdefault(link.source, [])
+        seen = lines.setdefault(link.source, set())
+        if link.occurrence.line in seen:
+            continue
+        seen.add(link.occurrence.line)
+        if len(contexts) >= MAX_CONTEXTS:
+            continue  # counted in ``more``, never parsed: the work stays bounded
         segments = plain_segments(link.occurrence.context)
         if segments not in contexts:
             contexts.append(segments)
     found = [
-        Backlink(src, display_title(index.notes[src]), note_urls[src], tuple(ctx))
+        Backlink(src, display_title(index.notes[src]), note_urls[src], tuple(ctx),
+                 more=max(0, len(lines[src]) - len(ctx)))
         for src, ctx in by_source.items()
     ]
     return sorted(found, key=lambda b: (b.title.casefold(), b.source))
@@ -137,4 +147,7 @@ def render_backlinks(backlinks: list[Backlink], page_url: str) -> str:
                     quote.text = (quote.text or "") + seg.text
                 else:
                     last.tail = (last.tail or "") + seg.text
+        if backlink.more:
+            more = ET.SubElement(li, "p", {"class": "kb-backlink-more"})
+            more.text = f"외 {backlink.more}곳"
     return ET.tostring(section, encoding="unicode", method="html")

@@ -58,5 +58,13 @@ def plain_heading_text(raw: str) -> str:
     return text.replace("\\", "").strip()
 
 
-def heading_id(raw: str, used: MutableSet[str], slugify: Slugify = default_slugify) -> str:
-    return unique(slugify(plain_heading_text(raw), "-"), used)
+#: Heading characters an id is made from: the emphasis and code patterns above backtrack
+#: quadratically on a long heading of unmatched markers, and no reader needs a longer id.
+MAX_ID_SOURCE = 300
+
+
+def heading_id(raw: str, used: MutableSet[str], slugify: Slugify = default_slugify,
+               counters: dict[str, int] | None = None) -> str:
+    """``counters`` (one dict per note, as ``toc`` keeps) makes repeated headings linear."""
+    return unique(slugify(plain_heading_text(raw[:MAX_ID_SOURCE]), "-"), used, counters)
+

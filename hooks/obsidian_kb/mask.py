@@ -25,6 +25,8 @@ _HTML_BLOCK_OPEN = re.compile(
 )
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
+_BACKTICKS = re.compile(r"`+")
+_BREAK = re.compile(r"\n(?=[ \t]*\n)")  # a line break before a blank line ends a paragraph
 
 Range = tuple[int, int]
 
@@ -55,9 +57,7 @@ def _block_ranges(lines: list[str], starts: list[int], total: int) -> list[Range
         m = _FENCE_OPEN.match(line)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             fence = m.group("fence")
-            closer = re.compile(
-                r"^(?:[ \t]*>)*[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
-            )
+            closer = _fence_closer(fence)
             j = i + 1
             while j < n and not closer.match(lines[j]):
                 j += 1
@@ -99,6 +99,32 @@ def _block_ranges(lines: list[str], starts: list[int], total: int) -> list[Range
     return ranges
 
 
+def _fence_closer(fence: str) -> re.Pattern[str]:
+    return re.compile(r"^(?:[ \t]*>)*[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+
+
+def closing_fence(text: str) -> str | None:
+    """The line that closes a fence left open at the end of ``text``, else None.
+
+    Obsidian shows everything after an unclosed fence as code, and so does the scan
+    (it masks the rest of the note); a renderer handed this line shows the same.
+    """
+    lines = text.split("\n")
+    blocks = _block_ranges(lines, _line_starts(text), len(text))
+    if not blocks or blocks[-1][1] != len(text):
+        return None
+    start = text.count("\n", 0, blocks[-1][0])
+    m = _FENCE_OPEN.match(lines[start])
+    if m is None or (m.group("fence")[0] == "`" and "`" in m.group("info")):
+        return None  # the last block is indented code or HTML, not a fence
+    body = [line for line in lines[start + 1:]]
+    while body and not body[-1].strip():
+        body.pop()
+    if body and _fence_closer(m.group("fence")).match(body[-1]):
+        return None
+    return m.group("prefix") + m.group("fence")
+
+
 def _outside(ranges: list[Range], total: int) -> list[Range]:
     gaps, pos = [], 0
     for start, end in sorted(ranges):
@@ -137,33 +163,51 @@ def code_ranges(text: str) -> list[Range]:
 
 
 def _inline_code(text: str, start: int, end: int) -> Iterator[Range]:
-    """What ``_INLINE_CODE.finditer(text, start, end)`` finds, as ranges of the whole text.
+    """Code spans in ``text[start:end]``: what ``_INLINE_CODE`` finds, in linear time.
 
-    A code span can only start at a backtick, so only backticks are tried: the
-    pattern opens with a lookbehind, which makes ``finditer`` try every position.
+    A span opens with a run of backticks and closes at the next run of exactly the
+    same length in the same paragraph (CommonMark's rule, and the pattern's). Tried as
+    a regex from every backtick, an opener without a closer rescans the whole
+    paragraph, which is quadratic on runs of unmatched backticks; pairing the runs
+    by length looks at each run once.
     """
-    pos = text.find("`", start, end)
-    while pos >= 0:
-        link = _link_around(text, start, pos, end)
-        if link is not None:  # a wikilink opened first: its backticks are part of the link
-            start = link
-        else:
-            m = _INLINE_CODE.match(text, pos, end)
-            start = m.end() if m else pos + 1
-            if m:
-                yield m.start(), m.end()
-        pos = text.find("`", start, end)
+    pos = start
+    for stop in (*(m.start() for m in _BREAK.finditer(text, start, end)), end):
+        yield from _paired_runs(text, pos, stop)
+        pos = stop + 1
 
 
-def _link_around(text: str, start: int, tick: int, end: int) -> int | None:
-    """The end of a wikilink that opens in ``text[start:tick]`` and holds ``tick``."""
-    pos = text.find("[[", start, tick)
-    while pos >= 0:
-        m = WIKILINK_RE.match(text, pos, end)
-        if m and m.end() > tick:
-            return m.end()
-        pos = text.find("[[", m.end() if m else pos + 1, tick)
-    return None
+def _paired_runs(text: str, start: int, end: int) -> Iterator[Range]:
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text, start, end)]
+    if not runs:
+        return
+    following: list[int | None] = [None] * len(runs)  # next run of the same length
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        following[i] = last.get(length)
+        last[length] = i
+    # Wikilinks cannot hold ``[[``, so their non-overlapping matches are every candidate.
+    links = [(m.start(), m.end()) for m in WIKILINK_RE.finditer(text, start, end)]
+    pos, li, i = start, 0, 0
+    while i < len(runs):
+        tick = runs[i][0]
+        if tick < pos:
+            i += 1
+            continue
+        while li < len(links) and (links[li][0] < pos or links[li][1] <= tick):
+            li += 1
+        if li < len(links) and links[li][0] < tick:
+            pos = links[li][1]  # a wikilink opened first: its backticks are part of the link
+            li += 1
+            continue
+        j = following[i]
+        if j is None:
+            i += 1
+            continue
+        yield tick, runs[j][1]
+        pos = runs[j][1]
+        i = j + 1
 
 
 def comment_ranges(text: str, code: list[Range]) -> list[Range]:

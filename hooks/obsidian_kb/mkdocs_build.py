@@ -7,6 +7,7 @@ redirects these imports to itself). Everything that is not translation lives in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure import StructureItem
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, file_sort_key, set_exclusions
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
@@ -24,6 +25,7 @@ from .problems import Problem
 from .session import BuildSession, Settings, SourceFile, find_vault_root
 from .tags import TagAnchors
 from .theme_text import html_text, page_title, theme_properties
+from .vault import VaultWalk
 
 if TYPE_CHECKING:
     from .plugin import PluginConfig
@@ -139,13 +141,25 @@ class VaultBuild:
                 config.extra_css.append(path)
 
     # -- on_files -----------------------------------------------------------
+    def list_files(self) -> Files:
+        """MkDocs' file list, from the session's walk that publishes only the vault (replaces
+        ``get_files``: MkDocs' own walk follows symlinks out of the vault and around loops)."""
+        return files_from_walk(self.config, self.session.walk())
+
     def index_files(self, files: Files) -> Files:
+        if self.session.published is None:  # the host walked on its own: keep what our walk keeps
+            self.session.walk()
+        published = self.session.published or frozenset()
+        docs_dir = Path(self.config.docs_dir).resolve()
+        for f in [f for f in files if f.abs_src_path and f.src_dir and Path(f.src_dir).resolve() == docs_dir]:
+            if f.src_uri not in published:
+                files.remove(f)
         sources = []
         for f in files:
             if f.abs_src_path is None or f.inclusion.is_excluded():
                 continue
-            text = f.content_string if f.src_uri.endswith(".md") else None
-            sources.append(SourceFile(Path(f.abs_src_path), f.src_uri, text))
+            # the index decodes the file itself (bad bytes are warnings, not an abort)
+            sources.append(SourceFile(Path(f.abs_src_path), f.src_uri, None))
         self.session.index_files(sources)
         for asset in self.session.assets():
             files.append(File.generated(self.config, asset.site_path, abs_src_path=str(asset.abs_path)))
@@ -158,6 +172,10 @@ class VaultBuild:
         return files
 
     # -- per page -------------------------------------------------------------
+    def page_source(self, page: Page) -> str | None:
+        """``on_page_read_source``: the note as the index decoded and scanned it."""
+        return self.session.page_source(page.file.src_uri)
+
     def enter_page(self, page: Page) -> None:
         self.session.enter_page(page.file.src_uri, page.meta)
         theme_page_meta(page)
@@ -240,3 +258,44 @@ def folder_name(section: Section, depth: int) -> str | None:
         elif isinstance(item, Section):
             stack.extend(item.children)
     return None
+
+
+def files_from_walk(config: MkDocsConfig, walk: VaultWalk) -> Files:
+    """What MkDocs' ``get_files`` makes of the files a walk found (same order, exclusions,
+    and README.md-beside-index.md rule)."""
+    files = sorted((File(rel, config["docs_dir"], config["site_dir"], config["use_directory_urls"])
+                    for rel in walk.files), key=file_sort_key)
+    set_exclusions(files, config)
+    by_dest: dict[str, File] = {}
+    for file in list(files):
+        first = by_dest.setdefault(file.dest_uri, file)
+        if first is file:
+            continue
+        if file.inclusion.is_included():
+            if first.inclusion.is_included():
+                log.warning(f"Excluding '{first.src_uri}' from the site because it conflicts with "
+                            f"'{file.src_uri}'.")
+            files.remove(first)
+        else:
+            files.remove(file)
+    return Files(files)
+
+
+def install_vault_walk(current_build: Callable[[], VaultBuild | None]) -> None:
+    """Make MkDocs list files with :meth:`VaultBuild.list_files` while one of our builds runs.
+    MkDocs has no event before its walk, and its walk is what hangs on a symlink loop."""
+    import mkdocs.commands.build as mkdocs_build
+    from mkdocs.structure import files as mkdocs_files
+
+    # ``build`` imported ``get_files`` from ``mkdocs.structure.files``: replace its name there
+    own = getattr(vars(mkdocs_build)["get_files"], "_kb_original", None)
+    original = own or mkdocs_files.get_files
+
+    def get_files(config: MkDocsConfig) -> Files:
+        build = current_build()
+        if build is not None and build.config is config:
+            return build.list_files()
+        return original(config)
+
+    get_files._kb_original = original  # type: ignore[attr-defined]
+    setattr(mkdocs_build, "get_files", get_files)  # noqa: B010 (not an exported name)

@@ -22,7 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .mkdocs_build import VaultBuild, theme_nav
+from .mkdocs_build import VaultBuild, install_vault_walk, theme_nav
 from .session import BuildSession
 
 log = get_plugin_logger("obsidian_kb")
@@ -116,6 +116,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
         session = self.build.session if self.build is not None else self._session
         self.build = VaultBuild(config, self.config, session)
         self._session = self.build.session
+        install_vault_walk(lambda: self.build)
         return self.build.configure()
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -123,6 +124,9 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         return theme_nav(nav, config)
+
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._build().page_source(page)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:

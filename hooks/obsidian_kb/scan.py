@@ -26,7 +26,7 @@ from .wikilink import (
 
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)*")
-_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPEN = re.compile(r"[ \t]{0,3}(#{1,6})(?=[ \t]|$)")
 #: A setext underline (a lone ``-`` is an empty list item in Obsidian, see markdown/syntax.py).
 SETEXT_RE = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
 #: A line that starts something other than paragraph text (list item, quote, table, fence).
@@ -126,11 +126,51 @@ def _frontmatter_links(data: dict[str, Any], lines: list[str], fm_lines: int) ->
         line = lines[i] if i < len(lines) else ""
         for m in WIKILINK_RE.finditer(line):
             spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
-            found.append(LinkOccurrence(spec, i + 1, m.start() + 1, line.strip(), True))
+            found.append(LinkOccurrence(spec, i + 1, m.start() + 1, link_context(line, m.start(), m.end()),
+                                        True))
     return found
 
 
-def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
+@dataclass(frozen=True)
+class AtxHeading:
+    level: int
+    text: str
+
+
+def match_atx(line: str) -> AtxHeading | None:
+    """``## text ##`` as CommonMark reads it. String operations, not one pattern: the
+    pattern ``[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`` backtracks quadratically on long runs of spaces."""
+    m = _ATX_OPEN.match(line)
+    if m is None:
+        return None
+    text = line[m.end():].strip()
+    if text.endswith("#"):
+        bare = text.rstrip("#")
+        if bare.endswith((" ", "\t")):  # a closing sequence needs a space before it
+            text = bare.rstrip(" \t")
+    return AtxHeading(len(m.group(1)), text)
+
+
+class _Paragraphs:
+    """First line of the paragraph or list around each line, computed once per note
+    (walking back from every block id is quadratic in a paragraph full of ids)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._start: list[int] | None = None
+
+    def start(self, idx: int) -> int:
+        if self._start is None:
+            starts, lines = [0] * len(self.lines), self.lines
+            for i in range(1, len(lines)):
+                above = lines[i - 1]
+                joined = above.strip() and not _BLOCK_BOUNDARY.match(above)
+                starts[i] = starts[i - 1] if joined else i
+            self._start = starts
+        return self._start[idx]
+
+
+def _block_extent(lines: list[str], idx: int, paragraphs: _Paragraphs | None = None) -> tuple[int, int]:
     """The paragraph/list containing line ``idx``; an id alone on its line names the block above."""
     own_line = lines[idx].strip().startswith("^")
     end = idx
@@ -140,9 +180,7 @@ def _block_extent(lines: list[str], idx: int) -> tuple[int, int]:
             end -= 1
         if end < 0:
             return idx, idx
-    start = end
-    while start > 0 and lines[start - 1].strip() and not _BLOCK_BOUNDARY.match(lines[start - 1]):
-        start -= 1
+    start = (paragraphs or _Paragraphs(lines)).start(end)
     return start, max(end, start)
 
 
@@ -165,8 +203,18 @@ def setext_start(lines: list[str], underline: int, depths: list[int] | None = No
 def ends_paragraph(line: str) -> bool:
     """An ATX heading, a rule, an underline or a callout's title line: what follows
     starts afresh."""
-    return bool(_ATX.match(line) or SETEXT_RE.match(line) or _RULE.match(line)
+    return bool(match_atx(line) or SETEXT_RE.match(line) or _RULE.match(line)
                 or _CALLOUT_TITLE.match(line))
+
+
+#: Characters of the source line kept on each side of a link for its backlink context.
+CONTEXT_CHARS = 300
+
+
+def link_context(line: str, start: int, end: int) -> str:
+    """The source line around a link, bounded however long the line is."""
+    lo, hi = max(0, start - CONTEXT_CHARS), min(len(line), end + CONTEXT_CHARS)
+    return line[lo:hi].strip()
 
 
 def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
@@ -183,38 +231,42 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
 
     headings: list[Heading] = []
     used_ids: set[str] = set()
+    id_counters: dict[str, int] = {}
     blocks: list[Block] = []
     links: list[LinkOccurrence] = _frontmatter_links(data, src_lines, fm_lines)
     tags: list[str] = [normalise_tag(t) for t in _as_list(data.get("tags", data.get("tag")))]
     # quote-stripped lines and their quote depth, for setext headings inside quotes
     bodies = [_QUOTE_PREFIX.sub("", line, count=1) if ">" in line else line for line in lines]
     depths = [line[: len(line) - len(body)].count(">") for line, body in zip(lines, bodies, strict=True)]
+    paragraphs = _Paragraphs(src_lines)
     for idx, line in enumerate(lines):
         lineno = idx + 1
         # (the guards skip regexes that cannot match: same results, less work per line)
         content = bodies[idx]
-        atx = _ATX.match(content) if "#" in content else None
+        atx = match_atx(content) if "#" in content else None
         if atx:
-            atx = _ATX.match(_QUOTE_PREFIX.sub("", visible[idx], count=1)) or atx
-            raw = (atx.group(2) or "").strip()
-            headings.append(Heading(len(atx.group(1)), raw, lineno, heading_key(raw),
-                                    heading_id(raw, used_ids, slugify)))
+            atx = match_atx(_QUOTE_PREFIX.sub("", visible[idx], count=1)) or atx
+            raw = atx.text
+            headings.append(Heading(atx.level, raw, lineno, heading_key(raw),
+                                    heading_id(raw, used_ids, slugify, id_counters)))
         elif SETEXT_RE.match(content) and (first := setext_start(bodies, idx, depths)) is not None:
             raw = "\n".join(_QUOTE_PREFIX.sub("", visible[k], count=1).strip() for k in range(first, idx))
             level = 1 if line.strip().startswith("=") else 2
             headings.append(Heading(level, raw, first + 1, heading_key(raw),
-                                    heading_id(raw, used_ids, slugify)))
+                                    heading_id(raw, used_ids, slugify, id_counters)))
         b = BLOCK_ID_RE.search(line) if "^" in line else None
         if b:
-            start, end = _block_extent(src_lines, idx)
+            start, end = _block_extent(src_lines, idx, paragraphs)
             blocks.append(Block(b.group(1), lineno, start + 1, end + 1))
         for m in iter_wikilinks(line) if "[[" in line else ():
             spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
-            links.append(LinkOccurrence(spec, lineno, m.start() + 1, src_lines[idx].strip()))
+            links.append(LinkOccurrence(spec, lineno, m.start() + 1,
+                                        link_context(src_lines[idx], m.start(), m.end())))
         for m in MARKDOWN_LINK_RE.finditer(line):
             md_spec = parse_markdown_link(m.group(3), m.group(2), embed=bool(m.group(1)))
             if md_spec is not None:
-                links.append(LinkOccurrence(md_spec, lineno, m.start() + 1, src_lines[idx].strip()))
+                links.append(LinkOccurrence(md_spec, lineno, m.start() + 1,
+                                            link_context(src_lines[idx], m.start(), m.end())))
         without_links = MARKDOWN_LINK_RE.sub(lambda m: " " * len(m.group(0)),
                                               WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), content))
         if "#" in without_links:

@@ -63,6 +63,7 @@ from .graph import (
 from .headings import Slugify, default_slugify
 from .markdown import ObsidianExtension, RenderContext
 from .notebook import link_notebook
+from .page_source import page_source
 from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
 from .snippets import SnippetRunner
@@ -76,7 +77,7 @@ from .tags import (
     vault_tags,
 )
 from .urls import relative_source_path, relative_url
-from .vault import VaultFile, VaultIndex
+from .vault import VaultFile, VaultIndex, VaultWalk, walk_published
 
 REPORT_DIR = "_kb"
 ASSETS = Path(__file__).parent / "assets"
@@ -174,6 +175,7 @@ class BuildSession:
         self.snippets_dir = (settings.snippets_dir or self.vault_root / "snippets").resolve()
         self.slugify = settings.slugify
         self.context = RenderContext(VaultIndex())
+        self.published: frozenset[str] | None = None  # docs-relative paths the walk publishes
         self.graph: LinkGraph | None = None
         self.problems: list[Problem] = []
         self._reported = 0
@@ -202,10 +204,19 @@ class BuildSession:
 
     # -- the vault ------------------------------------------------------------
     def _vault_path(self, abs_path: Path) -> str:
-        try:
-            return abs_path.resolve().relative_to(self.vault_root).as_posix()
+        try:  # the folder's real path, the file's own name: a symlinked note keeps its name
+            return (abs_path.parent.resolve() / abs_path.name).relative_to(self.vault_root).as_posix()
         except ValueError:
             return abs_path.name
+
+    def walk(self) -> VaultWalk:
+        """The docs folder's published files (only the vault; no dot-folder, loop or special
+        file), each entry left out reported. Hosts list their pages from this walk."""
+        walk = walk_published(self.docs_dir, self.vault_root)
+        for skipped in walk.skipped:
+            self._warn(Problem(skipped.path, 0, "vault", skipped.reason))
+        self.published = frozenset(walk.files)
+        return walk
 
     def index_files(self, sources: Iterable[SourceFile]) -> VaultIndex:
         index = VaultIndex()
@@ -213,13 +224,28 @@ class BuildSession:
             index.add(VaultFile(self._vault_path(source.abs_path), source.abs_path, source.site_path),
                       source.text, slugify=self.slugify)
         if self.snippets_dir.is_dir() and not _inside(self.snippets_dir, self.docs_dir):
-            for path in sorted(self.snippets_dir.rglob("*.py")):
-                index.add(VaultFile(self._vault_path(path), path, None), slugify=self.slugify)
+            root = self.vault_root if _inside(self.snippets_dir, self.vault_root) else self.snippets_dir
+            walk = walk_published(self.snippets_dir, root)
+            for skipped in walk.skipped:
+                self._warn(Problem(skipped.path, 0, "vault", skipped.reason))
+            for rel in walk.files:
+                if rel.endswith(".py"):
+                    path = self.snippets_dir / rel
+                    index.add(VaultFile(self._vault_path(path), path, None), slugify=self.slugify)
+        for problem in index.problems:
+            self._warn(problem)
         index.finish()
         self.context.index = index
         self.context.__post_init__()
         self.tags_page = listing_page(index)
         return index
+
+    def page_source(self, site_path: str) -> str | None:
+        """The note as the index decoded it, with only YAML frontmatter as metadata, for the
+        host to render (so page and index read the same text); None: not a note."""
+        file = self.context.index.for_site_path(site_path)
+        note = self.context.index.notes.get(file.path) if file else None
+        return page_source(note.scan) if note is not None else None
 
     def assets(self) -> list[Asset]:
         return [Asset(f"{REPORT_DIR}/assets/{a.relative_to(ASSETS).as_posix()}", a)

@@ -110,9 +110,12 @@ def parse_wikilink(inner: str, *, embed: bool = False) -> LinkSpec:
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-#: ``[text](url)`` and ``![alt](url)``; the URL may be wrapped in ``<...>``.
+#: ``[text](url)`` and ``![alt](url)``; the URL may be wrapped in ``<...>``. As in CommonMark the
+#: text holds no unescaped ``[`` (``[a [b](c)`` links ``b``) and the URL only balanced ``()``;
+#: both also keep the pattern linear on lines such as ``[a[a[a…`` or ``[a](([a](…``.
 MARKDOWN_LINK_RE = re.compile(
-    r"(!?)\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+    r"(!?)\[([^\[\]\n]*+)\]\(\s*(<[^>\n]+>|(?:[^()\s]|\([^()\s]*\))++)"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
 )
 
 

@@ -13,8 +13,10 @@ from typing import Any
 from markdown import Extension, Markdown
 
 from ..vault import VaultIndex
+from .brackets import register_linear_links
 from .callouts import CalloutProcessor
 from .context import RenderContext
+from .fences import CloseFencePreprocessor
 from .ids import IdProcessor
 from .links import WikilinkProcessor
 from .mdlinks import MarkdownLinkProcessor
@@ -37,11 +39,13 @@ class ObsidianExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         ctx = self.context
+        md.preprocessors.register(CloseFencePreprocessor(md), "kb_close_fence", 28)
         md.preprocessors.register(ObsidianPreprocessor(md), "kb_obsidian", 27)
         md.parser.blockprocessors.register(ObsidianHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(SetextHeadingProcessor(md.parser), "setextheader", 60)
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "kb_callout", 21)
         md.inlinePatterns.register(WikilinkProcessor(md, ctx), "kb_wikilink", 200)
+        register_linear_links(md)
         md.inlinePatterns.register(TagProcessor(md, ctx), "kb_tag", 115)
         md.inlinePatterns.register(HighlightProcessor(md), "kb_highlight", 68)
         md.treeprocessors.register(IdProcessor(md, ctx), "kb_ids", 6)

@@ -36,6 +36,11 @@ class RenderContext:
     tag_href: TagHref | None = None
     markdown_factory: Callable[[], Markdown] | None = None
     max_embed_depth: int = 8
+    #: Characters of embedded Markdown one page may expand, nested embeds included (each
+    #: embed also costs ``EMBED_COST``): a small vault must not make a huge page.
+    max_embed_chars: int = 500_000
+    embedded_chars: int = 0  # spent on the page being rendered
+    embeds_cut: bool = False  # the page hit the cap: every later embed on it is cut
     #: True when output is final HTML that the host will not rewrite (notebook pages).
     final_urls: bool = False
     #: (note path, part key) of what is being shown: the page, then each embed inside it
@@ -57,6 +62,7 @@ class RenderContext:
     # -- where we are -------------------------------------------------------
     def set_page(self, page: VaultFile | None) -> None:
         self.page = page
+        self.embedded_chars, self.embeds_cut = 0, False
         self.stack = [(page.path, "")] if page is not None else []
         note = self.index.notes.get(page.path) if page is not None else None
         self.block_ids = {"^" + b.id for b in note.scan.blocks} if note is not None else set()

@@ -27,6 +27,7 @@ REASONS = {
     "block": "노트에 이 블록이 없습니다.",
     "cycle": "순환 임베드입니다: 이 노트는 이미 이 자리에 포함되는 중입니다.",
     "depth": "임베드가 너무 깊게 중첩되었습니다.",
+    "size": "이 페이지의 임베드가 너무 커서 여기부터 잘랐습니다.",
     "unpublished": "이 파일은 사이트에 게시되지 않습니다.",
     "snippets": "이 빌드에서는 스니펫을 실행하지 않습니다.",
 }
@@ -50,6 +51,18 @@ def section_text(note: Note, resolution: Resolution) -> str:
     """The Markdown an embed shows: the whole body, one heading's section, or one block."""
     start, end = part_lines(note, resolution)
     return "\n".join(note.scan.text.split("\n")[start - 1 : end])
+
+
+#: What each note embed counts against ``max_embed_chars`` besides its text (its frame, and
+#: a Markdown conversion): thousands of embeds of a tiny note are bounded too.
+EMBED_COST = 1_000
+
+
+def _line(context: RenderContext, resolution: Resolution) -> int:
+    """The line of the note being rendered where this embed is written (0 if not found)."""
+    where = context.index.notes.get(context.source)
+    return next((o.line for o in where.scan.links
+                 if o.spec.embed and o.spec.raw == resolution.spec.raw), 0) if where else 0
 
 
 def render_embed(context: RenderContext, md: Markdown, resolution: Resolution) -> etree.Element | str:
@@ -104,12 +117,27 @@ def _note_embed(context: RenderContext, md: Markdown, resolution: Resolution) ->
     note = context.index.notes[file.path]
     subpath = resolution.spec.subpath
     part = part_of(resolution)
+    chain = [*context.stack, (file.path, subpath)]
     # Reported once for the whole vault by embed_cycles; here the page only stops and says so.
     if closes_cycle(part, (Part(path, key) for path, key in context.stack)):
         return missing_box(resolution, "cycle")
     if len(context.stack) > context.max_embed_depth:
+        context.report(Problem(context.source, _line(context, resolution), "embed",
+                               f"embeds nested more than {context.max_embed_depth} deep, cut here: "
+                               + " → ".join(p + s for p, s in chain), resolution.spec.written))
         return missing_box(resolution, "depth")
-    inner = context.render_nested(file.path, part.key, section_text(note, resolution))
+    text = section_text(note, resolution)
+    cost = len(text) + EMBED_COST
+    if context.embeds_cut or context.embedded_chars + cost > context.max_embed_chars:
+        if not context.embeds_cut:  # one warning per page, at the first embed that is cut
+            page = context.page.path if context.page is not None else context.source
+            context.report(Problem(context.source, _line(context, resolution), "embed",
+                                   f"embeds on page '{page}' exceed {context.max_embed_chars:,} characters:"
+                                   " this embed and the ones after it are cut", resolution.spec.written))
+        context.embeds_cut = True
+        return missing_box(resolution, "size")
+    context.embedded_chars += cost
+    inner = context.render_nested(file.path, part.key, text)
     # The title goes into stashed raw HTML, which the host never rewrites: use the final URL.
     final, context.final_urls = context.final_urls, True
     try:
