@@ -134,8 +134,12 @@ def _note_embed(context: RenderContext, md: Markdown, resolution: Resolution) ->
             context.report(Problem(context.source, _line(context, resolution), "embed",
                                    f"embeds on page '{page}' exceed {context.max_embed_chars:,} characters:"
                                    " this embed and the ones after it are cut", resolution.spec.written))
-        context.embeds_cut = True
-        return missing_box(resolution, "size")
+            context.embeds_cut = True
+            return missing_box(resolution, "size")
+        # every later cut embed: its target only, so the page stays about the note's own size
+        short = etree.Element("span", {"class": "kb-embed-missing", "data-reason": "size"})
+        short.text = util.AtomicString(resolution.spec.target)
+        return short
     context.embedded_chars += cost
     inner = context.render_nested(file.path, part.key, text)
     # The title goes into stashed raw HTML, which the host never rewrites: use the final URL.
