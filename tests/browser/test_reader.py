@@ -186,7 +186,7 @@ def test_instant_navigation_keeps_graph_and_preview_working(page, site):
 
 def test_korean_search_top3_hit_rate(page, site):
     titles = search_eval.titles_by_path(site.dir)
-    outcomes = search_eval.evaluate(page, site.url, titles, search_eval.load_queries())
+    outcomes = search_eval.evaluate(page, site.url, titles, search_eval.load_queries(vault=VAULT.name))
     hits, judged = search_eval.summary(outcomes)
     (ARTIFACTS / "search-outcomes.json").write_text(
         json.dumps([o.__dict__ for o in outcomes], ensure_ascii=False, indent=1), encoding="utf-8")
