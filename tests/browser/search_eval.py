@@ -85,7 +85,7 @@ def restore_stock_search(site: Path) -> None:
     if {name: spec.get("boost") for name, spec in fields.items()} == kb_search.KB_FIELDS:
         for name, boost in kb_search.STOCK_FIELDS.items():
             fields[name]["boost"] = boost
-    index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 _READ_RESULTS = """

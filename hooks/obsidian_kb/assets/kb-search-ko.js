@@ -69,17 +69,20 @@
     };
 
     // -- index side -----------------------------------------------------------
+    var words = {};  // tokens that are words or stems, not bigrams: what a suggestion may offer
     var index = function (token, i, tokens) {
       var s = token.toString();
       if (!HANGUL.test(s)) return token;
       var seen = {}, out = [token];
-      seen[s] = true;
+      seen[s] = words[s] = true;
       var add = function (value) {
         if (!value || seen[value]) return;
         seen[value] = true;
         out.push(token.clone(function () { return value; }));
       };
-      add(stripParticle(s));
+      var stem = stripParticle(s);
+      words[stem] = true;
+      add(stem);
       var grams = bigrams(s);
       for (var g = 0; g < grams.length; g++) add(grams[g]);
       var next = tokens && tokens[i + 1];
@@ -89,48 +92,58 @@
     lunr.Pipeline.registerFunction(index, "kb-korean-index");
 
     // -- query side -----------------------------------------------------------
-    var generated = {};  // sub-terms we added: never reported to the reader as "missing"
+    var parts = {};      // sub-terms the last parsed query added (Material re-sends them as terms)
+    var quiet = {};      // terms Material must not list as "missing": ours, and words matched by parts
     var clause = lunr.Query.prototype.clause;
     lunr.Query.prototype.clause = function (c) {
       var raw = typeof c.term === "string" ? c.term.toLowerCase() : "";
       var m = /^(\**)(.*?)(\**)$/.exec(raw);
       var core = m ? m[2] : raw;
+      // Material's suggestions: every query clause required in the title, the matched words
+      // offered as completions. Our sub-terms would only offer bigrams: leave them out.
+      var P = lunr.Query.presence;
+      if (c.presence === P.REQUIRED && c.fields && c.fields.length === 1 && c.fields[0] === "title")
+        return parts[core] ? this : clause.call(this, c);
+      if (!this.kbParts) parts = this.kbParts = {};  // a new query: forget the last one's parts
       var prev = this.kbPrevious;
-      this.kbPrevious = generated[core] ? null : core;
-      if (!HANGUL.test(core) || generated[core] || c.presence === lunr.Query.presence.PROHIBITED ||
-          c.editDistance)
+      this.kbPrevious = core;
+      if (!HANGUL.test(core) || c.presence === P.PROHIBITED || c.editDistance)
         return clause.call(this, c);
       var stem = stripParticle(core);
       var self = this;
-      var part = function (term, wildcard) {
-        generated[term] = true;
+      var part = function (term, wildcard, presence) {
+        parts[term] = quiet[term] = true;
         var copy = { term: term, wildcard: wildcard, usePipeline: false };
         if (c.fields) copy.fields = c.fields;
         if (c.boost !== undefined) copy.boost = c.boost;
-        if (c.presence !== undefined) copy.presence = c.presence;
+        if (presence !== undefined) copy.presence = presence;
         clause.call(self, copy);
       };
+      var grams = bigrams(stem);
+      if (grams.length === 1 && grams[0] === stem) grams = [];
+      if (grams.length) quiet[stem] = true;  // 스레드풀 is not "missing" where 스레드 풀 matched
+      // A required word (+스레드풀, or a "quoted phrase") requires its bigrams, not the word
+      // itself, or the spacing variant (스레드 풀) would be excluded.
+      var required = c.presence === P.REQUIRED && grams.length > 0;
       // The stem keeps the reader's own wildcards: Material makes every term a prefix.
-      var whole = m[1] + stem + (m[3] || (c.wildcard & lunr.Query.wildcard.TRAILING ? "*" : ""));
       var stemClause = {};
       for (var key in c) stemClause[key] = c[key];
-      stemClause.term = whole;
+      stemClause.term = m[1] + stem + (m[3] || (c.wildcard & lunr.Query.wildcard.TRAILING ? "*" : ""));
       stemClause.usePipeline = false;
+      if (required) stemClause.presence = P.OPTIONAL;
       clause.call(this, stemClause);
-      var grams = bigrams(stem);
-      if (grams.length > 1 || (grams.length === 1 && grams[0] !== stem))
-        for (var g = 0; g < grams.length; g++) part(grams[g], lunr.Query.wildcard.NONE);
+      for (var g = 0; g < grams.length; g++) part(grams[g], lunr.Query.wildcard.NONE, c.presence);
       var loose = stem === core && looseStem(core);
-      if (loose) part(loose, lunr.Query.wildcard.TRAILING);
+      if (loose) part(loose, lunr.Query.wildcard.TRAILING, P.OPTIONAL);
       var join = prev && across(prev, core);
-      if (join) part(join, lunr.Query.wildcard.NONE);
+      if (join) part(join, lunr.Query.wildcard.NONE, P.OPTIONAL);  // adjacency is a bonus, not a rule
       return this;
     };
     var stopWordFilter = lunr.stopWordFilter;
     if (stopWordFilter) {
       // Material asks this to decide which unmatched query terms to show as missing.
       var filter = function (token) {
-        return typeof token === "string" && generated[token] ? undefined : stopWordFilter.apply(this, arguments);
+        return typeof token === "string" && quiet[token] ? undefined : stopWordFilter.apply(this, arguments);
       };
       lunr.Pipeline.registerFunction(filter, "kb-korean-stop-word-filter");
       lunr.stopWordFilter = filter;
@@ -196,11 +209,24 @@
       }
       return results.sort(function (a, b) { return b.score - a.score; });
     };
+    var suggesting = function (clauses) {
+      return clauses.length > 0 && clauses.every(function (c) {
+        return c.presence === lunr.Query.presence.REQUIRED && c.fields.length === 1 && c.fields[0] === "title";
+      });
+    };
     var query = lunr.Index.prototype.query;
     lunr.Index.prototype.query = function (fn) {
       var clauses = null;
       var results = query.call(this, function (q) { fn.call(q, q); clauses = q.clauses; });
-      return clauses ? rerank(this, clauses, results) : results;
+      if (!clauses) return results;
+      if (suggesting(clauses)) {  // Material offers the matched index terms as completions
+        results.forEach(function (r) {
+          var meta = r.matchData.metadata;
+          for (var term in meta) if (HANGUL.test(term) && !words[term]) delete meta[term];
+        });
+        return results;
+      }
+      return rerank(this, clauses, results);
     };
     lunr.kbKorean = { index: index, stripParticle: stripParticle, bigrams: bigrams };
   }
