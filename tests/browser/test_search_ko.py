@@ -130,3 +130,16 @@ def test_code_names_inside_dotted_calls_are_found(ours, site):
     name, location = found
     pages = [g[0]["location"].split("#")[0] for g in ours.groups(name)]
     assert location in pages, (name, location, pages[:5])
+
+
+@needs_fixture
+def test_result_excerpts_are_highlighted_once_per_word(page, site):
+    """A word and its bigrams share one position: Material must wrap it in <mark> once, or the
+    excerpt shows tag debris such as ``rk>스레드``."""
+    page.goto(site.url)
+    hrefs = search_eval.search(page, "스레드풀")
+    assert hrefs, "no results"
+    text = page.locator(".md-search-result").inner_text()
+    marks = page.locator(".md-search-result mark")
+    assert "k>" not in text and "<mark" not in text, text[:300]
+    assert marks.count() > 0 and all("<" not in marks.nth(i).inner_html() for i in range(marks.count()))

@@ -209,6 +209,22 @@
       }
       return results.sort(function (a, b) { return b.score - a.score; });
     };
+    // A word and its bigrams share the word's position; Material wraps every listed position in
+    // <mark>, and the same range wrapped twice garbles the excerpt. Keep each position once.
+    var uniquePositions = function (result) {
+      var meta = result.matchData.metadata, seen = {};
+      for (var term in meta)
+        for (var field in meta[term]) {
+          var list = meta[term][field].position;
+          if (!list) continue;
+          var keep = [];
+          for (var i = 0; i < list.length; i++) {
+            var key = field + ":" + list[i];
+            if (!seen[key]) { seen[key] = true; keep.push(list[i]); }
+          }
+          meta[term][field].position = keep;
+        }
+    };
     var suggesting = function (clauses) {
       return clauses.length > 0 && clauses.every(function (c) {
         return c.presence === lunr.Query.presence.REQUIRED && c.fields.length === 1 && c.fields[0] === "title";
@@ -226,6 +242,7 @@
         });
         return results;
       }
+      results.forEach(uniquePositions);
       return rerank(this, clauses, results);
     };
     lunr.kbKorean = { index: index, stripParticle: stripParticle, bigrams: bigrams };
