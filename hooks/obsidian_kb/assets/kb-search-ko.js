@@ -26,7 +26,7 @@
     var HANGUL_RUN = /[\uac00-\ud7a3]{2,}/g;
     var MAX_WORD = 32;       // longer "words" (pasted text) get no bigrams: bounded work per token
     var COVERAGE_POWER = 3;  // how strongly a missing unit lowers a result
-    var TITLE_BONUS = 2;     // a result whose title holds every unit is ranked this much higher
+    var TITLE_BONUS = 8;     // up to 1 + this for a result whose title is the whole query
     // Longest first. A one-syllable particle that often ends a noun (이, 가, 도, 로, ...)
     // is only stripped when two syllables stay; 은/는/을/를/의/와/과 always are.
     var PARTICLES = [
@@ -185,6 +185,20 @@
       var n = idx.kbDocCount;
       return (cache[key] = count ? Math.log(1 + (n - count + 0.5) / (count + 0.5)) : 0);
     };
+    // How much of a result's title (with its aliases) the matched terms make up, by weight:
+    // 1 when the title is the query, small when the query is one word of a long title.
+    var titleShare = function (idx, result) {
+      var vector = idx.fieldVectors["title/" + result.ref];
+      if (!vector) return 0;
+      var meta = result.matchData.metadata, matched = {}, all = 0, got = 0;
+      for (var term in meta)
+        if (meta[term].title && idx.invertedIndex[term]) matched[idx.invertedIndex[term]._index] = true;
+      for (var e = 0; e < vector.elements.length; e += 2) {
+        all += vector.elements[e + 1];
+        if (matched[vector.elements[e]]) got += vector.elements[e + 1];
+      }
+      return all > 0 ? got / all : 0;
+    };
     var rerank = function (idx, clauses, results) {
       var units = [], total = 0;
       for (var i = 0; i < clauses.length; i++) {
@@ -193,19 +207,28 @@
         var w = weight(idx, c);
         if (w > 0) { units.push({ clause: c, w: w }); total += w; }
       }
-      if (units.length < 2 || total <= 0) return results;
+      if (!units.length) return results;
       for (var r = 0; r < results.length; r++) {
         var meta = results[r].matchData.metadata, terms = Object.keys(meta);
-        var got = 0, inTitle = 0;
+        var got = 0, inTitle = 0, whole = 0;
         for (var u = 0; u < units.length; u++) {
-          var hit = false, titled = false;
-          for (var t = 0; t < terms.length && !titled; t++)
-            if (matches(units[u].clause, terms[t])) { hit = true; titled = !!meta[terms[t]].title; }
-          if (hit) got += units[u].w;
+          // A prefix unit counts in full for the word itself, less for a longer word that merely
+          // starts with it ("thread" in threaded); a unit counts for the title if it is there.
+          var hit = 0, titled = false, core = stripStars(units[u].clause.term);
+          for (var t = 0; t < terms.length; t++)
+            if (matches(units[u].clause, terms[t])) {
+              hit = Math.max(hit, Math.min(1, core.length / terms[t].length));
+              titled = titled || !!meta[terms[t]].title;
+            }
+          got += units[u].w * hit;
           if (titled) inTitle += units[u].w;
+          whole += units[u].w;
         }
-        var coverage = got / total;
-        results[r].score *= Math.pow(coverage, COVERAGE_POWER) * (inTitle >= total * 0.999 ? TITLE_BONUS : 1);
+        var factor = Math.pow(got / whole, COVERAGE_POWER);
+        // Title or aliases hold the whole query: first, the closer the title is to the query the
+        // higher (the note 프로세스 before 프로세스와 스레드 한눈에 보기).
+        if (inTitle >= total * 0.999) factor *= 1 + TITLE_BONUS * titleShare(idx, results[r]);
+        results[r].score *= factor;
       }
       return results.sort(function (a, b) { return b.score - a.score; });
     };
