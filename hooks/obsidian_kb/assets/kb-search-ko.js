@@ -16,8 +16,10 @@
  *   rank:  lunr sums matches, so a note that says 메모리 fifty times beats the one
  *          that says 공유 메모리 once. Each result is scaled by its coverage: the
  *          share of the query's units (weighted by how rare each unit is) that it
- *          matches, so specific units (유메) decide, and a note whose title or
- *          aliases hold every unit comes first. */
+ *          matches, a prefix counting less for a longer word (thread in threaded),
+ *          so specific units (유메) decide; a note whose title or aliases hold every
+ *          unit comes first, the closer its title is to the query the higher.
+ *   The JSON index is unchanged: all of this runs in Material's search worker. */
 (function (root) {
   var lunr = root && root.lunr;
   if (!lunr) return;
@@ -42,7 +44,7 @@
       if (!HANGUL.test(s.charAt(s.length - 1))) return s;
       for (var i = 0; i < PARTICLES.length; i++) {
         var p = PARTICLES[i][0], keep = PARTICLES[i][1];
-        if (s.length - p.length >= keep && s.slice(-p.length) === p) return s.slice(0, -p.length);
+        if (s.length - p.length >= keep && s.endsWith(p)) return s.slice(0, -p.length);
       }
       return s;
     };
@@ -57,6 +59,7 @@
     var bigrams = function (s) {
       var out = [];
       if (s.length > MAX_WORD) return out;
+      if (s.length < 2) return out;
       var runs = s.match(HANGUL_RUN) || [];
       for (var r = 0; r < runs.length; r++)
         for (var i = 0; i + 2 <= runs[r].length; i++) out.push(runs[r].slice(i, i + 2));
@@ -93,7 +96,7 @@
 
     // -- query side -----------------------------------------------------------
     var parts = {};      // sub-terms the last parsed query added (Material re-sends them as terms)
-    var quiet = {};      // terms Material must not list as "missing": ours, and words matched by parts
+    var quiet = {};      // terms Material must not list as "missing": ours, and words found by parts
     var clause = lunr.Query.prototype.clause;
     lunr.Query.prototype.clause = function (c) {
       var raw = typeof c.term === "string" ? c.term.toLowerCase() : "";
@@ -104,7 +107,7 @@
       var P = lunr.Query.presence;
       if (c.presence === P.REQUIRED && c.fields && c.fields.length === 1 && c.fields[0] === "title")
         return parts[core] ? this : clause.call(this, c);
-      if (!this.kbParts) parts = this.kbParts = {};  // a new query: forget the last one's parts
+      if (!this.kbParts) { parts = this.kbParts = {}; quiet = {}; }  // a new query: forget the last
       var prev = this.kbPrevious;
       this.kbPrevious = core;
       if (!HANGUL.test(core) || c.presence === P.PROHIBITED || c.editDistance)
