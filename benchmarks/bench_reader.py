@@ -7,9 +7,13 @@ of the same site loaded the same way (the baseline):
 - graph page: load event, first canvas frame, layout settled, first hover and
   click response, frames per second while the layout runs;
 - note page: load event and local graph ready;
-- search: first query (includes the browser-side index build) and nine more.
+- search: first query (includes the browser-side index build) and the rest,
+  with our Korean search and with Material's stock search on the same site;
+- search index: size of ``search_index.json`` and of the lunr index the worker
+  builds (terms, postings, serialized size, build time), ours against stock.
 
 Usage: python benchmarks/bench_reader.py [--notes 1000] [--links 15] [--runs 3]
+       python benchmarks/bench_reader.py --vault docs --snippets snippets --search-only
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ KINDS = ["개념", "예제", "정리", "실험", "비교", "함정"]
 FOLDERS = ["운영체제", "파이썬", "동시성", "메모리", "네트워크"]
 SUBFOLDERS = ["기초", "심화", "실습", "참고"]
 SEARCHES = ["스레드는", "메모리", "가상", "루프", "스케줄러가", "캐시", "process", "GIL", "코루틴은",
-            "페이지"]
+            "페이지", "가상메모리", "이벤트 루프", "컨텍스트 스위칭을", "스레드 프로세스 메모리"]
 
 
 def generate(vault: Path, notes: int, links: int, seed: int = 7) -> list[str]:
@@ -152,13 +156,91 @@ _TIME_QUERY = """(q) => new Promise((resolve) => {
   })"""
 
 
-def search_latency(browser, base: str) -> list[float]:
+def search_latency(browser, base: str, queries: list[str]) -> list[float]:
     """Milliseconds per query; the first one includes building the index in the worker."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # fresh cache
+    page = context.new_page()
     page.goto(base, wait_until="load")
     page.locator("input.md-search__input").click()
-    out = [page.evaluate(_TIME_QUERY, q) for q in SEARCHES]
-    page.close()
+    out = [page.evaluate(_TIME_QUERY, q) for q in queries]
+    context.close()
+    return out
+
+
+def search_figures(browser, base: str, site: Path, queries: list[str], runs: int) -> None:
+    """Our search, then Material's stock search on the same site; prints both and the ratios."""
+    figures = {}
+    for mode in ("ours", "stock"):
+        if mode == "stock":
+            search_eval.restore_stock_search(site)  # Material's search alone, same site
+        stats = [index_stats(browser, base, site) for _ in range(runs)]
+        latency = [search_latency(browser, base, queries) for _ in range(runs)]
+        figures[mode] = {
+            "first": statistics.median(r[0] for r in latency),
+            "later": statistics.median(t for r in latency for t in r[1:]),
+            "later_max": max(t for r in latency for t in r[1:]),
+            **{k: statistics.median(s[k] for s in stats) for k in stats[0]},
+        }
+    ours, stock = figures["ours"], figures["stock"]
+    for label, f in (("search (Korean patch)", ours), ("search (Material stock)", stock)):
+        print(f"{label:24} first query {f['first']:5.0f} ms (builds the index in the worker); "
+              f"next {len(queries) - 1}: median {f['later']:.0f} ms, max {f['later_max']:.0f} ms")
+        print(f"{'':24} index build {f['build_ms']:5.0f} ms; {f['terms']:.0f} terms, "
+              f"{f['postings']:.0f} postings, {f['serialized_kib']:.0f} KiB serialized; "
+              f"search_index.json {f['json_kib']:.0f} KiB")
+    print(f"search ratios ours/stock: first query {ours['first'] / max(stock['first'], 1):.2f}x, "
+          f"later queries {ours['later'] / max(stock['later'], 1):.2f}x, "
+          f"index build {ours['build_ms'] / max(stock['build_ms'], 1):.2f}x, "
+          f"terms {ours['terms'] / stock['terms']:.2f}x, "
+          f"postings {ours['postings'] / stock['postings']:.2f}x, "
+          f"serialized index {ours['serialized_kib'] / stock['serialized_kib']:.2f}x, "
+          f"search_index.json {ours['json_kib'] / stock['json_kib']:.2f}x")
+
+
+# Material's worker, loaded by a worker of ours that times lunr's index build and measures it.
+_STATS_WORKER = """importScripts(%s);
+(function () {
+  // From the first document added (the pipeline, ours included, runs there) to the built index.
+  var add = self.lunr.Builder.prototype.add, build = self.lunr.Builder.prototype.build, t0 = null;
+  self.lunr.Builder.prototype.add = function () {
+    if (t0 === null) t0 = performance.now();
+    return add.apply(this, arguments);
+  };
+  self.lunr.Builder.prototype.build = function () {
+    var index = build.apply(this, arguments), ms = performance.now() - t0;
+    var terms = Object.keys(index.invertedIndex), postings = 0;
+    terms.forEach(function (t) {
+      var p = index.invertedIndex[t];
+      for (var f in p) if (f !== "_index") postings += Object.keys(p[f]).length;
+    });
+    self.postMessage({kbStats: {build_ms: ms, terms: terms.length, postings: postings,
+                                serialized_kib: JSON.stringify(index).length / 1024}});
+    return index;
+  };
+})();
+"""
+_RUN_STATS = """async ([worker, index]) => {
+  const data = await (await fetch(index)).json();
+  return await new Promise((resolve) => {
+    const w = new Worker(worker);
+    w.onmessage = (ev) => { if (ev.data && ev.data.kbStats) { w.terminate(); resolve(ev.data.kbStats); } };
+    w.postMessage({type: 0, data: {...data, options: {suggest: true}}});
+  });
+}"""
+
+
+def index_stats(browser, base: str, site: Path) -> dict[str, float]:
+    """The lunr index Material's worker builds in Chromium: terms, postings, size, build time."""
+    workers = site / "assets" / "javascripts" / "workers"
+    material = next(workers.glob("search.*.min.js")).name
+    (workers / "kb-index-stats.js").write_text(_STATS_WORKER % repr(material), encoding="utf-8")
+    context = browser.new_context()  # a fresh cache: stock files must not come from the last run
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    out = page.evaluate(_RUN_STATS, [base + "assets/javascripts/workers/kb-index-stats.js",
+                                     base + "search/search_index.json"])
+    context.close()
+    out["json_kib"] = (site / "search" / "search_index.json").stat().st_size / 1024
     return out
 
 
@@ -171,28 +253,47 @@ def main() -> int:
     ap.add_argument("--notes", type=int, default=1000)
     ap.add_argument("--links", type=int, default=15)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--vault", default=None, help="measure this vault instead of a generated one")
+    ap.add_argument("--snippets", default=None, help="its snippets folder (default: none)")
+    ap.add_argument("--queries", type=int, default=24,
+                    help="with --vault: this many of search_queries.toml's queries, evenly spread")
+    ap.add_argument("--search-only", action="store_true", help="skip the graph and note-page figures")
     args = ap.parse_args()
     if not sitekit.CHROMIUM.exists():
         print(f"{sitekit.CHROMIUM} is missing", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
-        vault, site, snippets = Path(tmp) / "vault", Path(tmp) / "site", Path(tmp) / "snippets"
+        site, snippets = Path(tmp) / "site", Path(tmp) / "snippets"
         snippets.mkdir()
-        paths = generate(vault, args.notes, args.links)
+        if args.vault:
+            vault = Path(args.vault).resolve()
+            snippets = Path(args.snippets).resolve() if args.snippets else snippets
+            every = [q.q for q in search_eval.load_queries(vault=vault.name)]
+            step = max(1, len(every) // max(args.queries, 1))
+            queries, paths = every[::step][:args.queries], []
+            what = f"vault {vault.name}"
+        else:
+            vault = Path(tmp) / "vault"
+            paths, queries = generate(vault, args.notes, args.links), SEARCHES
+            what = f"vault: {args.notes} generated notes, ~{args.links} links each"
         port = sitekit.free_port()
         t0 = time.perf_counter()
         sitekit.build_site(vault, site, port, snippets)
         build_s = time.perf_counter() - t0
         graph_kb = (site / "_kb" / "graph.json").stat().st_size / 1024
+        print(f"{what}; build {build_s:.1f} s; graph.json {graph_kb:.0f} KiB; runs: {args.runs} (medians); "
+              f"{len(queries)} search queries")
         with sitekit.serve(site, port) as server, sitekit.chromium() as browser:
-            notes = [load_note(browser, server.url, url_of(paths[1 + i])) for i in range(args.runs)]
-            graphs = [load_graph(browser, server.url) for _ in range(args.runs)]
-            searches = search_latency(browser, server.url)
-            search_eval.restore_stock_search(site)  # Material's search alone, same site
-            stock = search_latency(browser, server.url)
+            if not args.search_only and paths:
+                notes = [load_note(browser, server.url, url_of(paths[1 + i])) for i in range(args.runs)]
+                graphs = [load_graph(browser, server.url) for _ in range(args.runs)]
+                print_reader(notes, graphs)
+            search_figures(browser, server.url, site, queries, args.runs)
+    return 0
+
+
+def print_reader(notes: list[dict[str, float]], graphs: list[dict[str, float]]) -> None:
     base = median(notes, "load")
-    print(f"vault: {args.notes} notes, ~{args.links} links each; build {build_s:.1f} s; "
-          f"graph.json {graph_kb:.0f} KiB; runs: {args.runs} (medians)")
     print(f"note page (baseline)      load {base:8.0f} ms   1.00x")
     print(f"note page local graph     ready {median(notes, 'local_graph_ready'):7.0f} ms   "
           f"{median(notes, 'local_graph_ready') / base:.2f}x")
@@ -204,13 +305,6 @@ def main() -> int:
           f"longest frame {median(graphs, 'longest_frame'):.0f} ms")
     print(f"graph hover response          {median(graphs, 'hover_response'):5.0f} ms")
     print(f"graph click -> note shown     {median(graphs, 'click_to_note'):5.0f} ms")
-    for label, runs in (("search (Korean patch)", searches), ("search (Material stock)", stock)):
-        rest = runs[1:]
-        print(f"{label:24} first query {runs[0]:5.0f} ms (builds the index in the worker); "
-              f"next {len(rest)}: median {statistics.median(rest):.0f} ms, max {max(rest):.0f} ms")
-    print(f"search ratios patch/stock: first query {searches[0] / max(stock[0], 1):.2f}x, "
-          f"later queries {statistics.median(searches[1:]) / max(statistics.median(stock[1:]), 1):.2f}x")
-    return 0
 
 
 if __name__ == "__main__":

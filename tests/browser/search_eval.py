@@ -2,10 +2,12 @@
 
 Types each query of ``search_queries.toml`` into Material's search box and
 reads the result list, mapping result links to note titles via
-``_kb/graph.json``. Used by ``test_reader.py`` and as a script::
+``_kb/graph.json``. Used by ``test_reader.py`` and as a script, which builds the
+site once and measures our Korean search, then Material's stock search on the
+same site (our patch undone), in the same run::
 
-    python tests/browser/search_eval.py --vault docs
-    python tests/browser/search_eval.py --vault tests/fixtures/reader_vault --stock   # Material alone
+    python tests/browser/search_eval.py --vault docs --snippets snippets
+    python tests/browser/search_eval.py --vault tests/fixtures/reader_vault --only ours
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Query:
     q: str
     expect: tuple[str, ...]
     kind: str = ""
+    vault: str = ""  # folder name of the only vault this query is meant for ("" = any)
 
 
 @dataclass
@@ -47,9 +50,12 @@ class Outcome:
     ms: float
 
 
-def load_queries(path: Path = QUERIES) -> list[Query]:
+def load_queries(path: Path = QUERIES, vault: str | None = None) -> list[Query]:
+    """The queries; with ``vault`` (a vault folder's name), those meant for another vault are dropped."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Query(q["q"], tuple(q["expect"]), q.get("kind", "")) for q in data["query"]]
+    queries = [Query(q["q"], tuple(q["expect"]), q.get("kind", ""), q.get("vault", ""))
+               for q in data["query"]]
+    return [q for q in queries if vault is None or q.vault in ("", vault)]
 
 
 def titles_by_path(site: Path) -> dict[str, str]:
@@ -59,8 +65,10 @@ def titles_by_path(site: Path) -> dict[str, str]:
 
 
 def restore_stock_search(site: Path) -> None:
-    """Undo the Korean search patch: copy Material's own lunr files back (the "before" state)."""
+    """Undo the Korean search patch: Material's own lunr files, titles without aliases, and
+    Material's separator and field boosts (the "before" state)."""
     import material
+    from obsidian_kb import search as kb_search
 
     theme = Path(material.__file__).parent / "templates"
     for name in ("lunr.ko.min.js", "lunr.multi.min.js"):
@@ -70,7 +78,14 @@ def restore_stock_search(site: Path) -> None:
     data = json.loads(index.read_text(encoding="utf-8"))
     for doc in data["docs"]:
         doc["title"] = re.sub(r' <small class="kb-search-aliases">.*?</small>$', "", doc["title"])
-    index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    config = data["config"]
+    if config.get("separator") == kb_search.CODE_SEPARATOR:
+        config["separator"] = kb_search.STOCK_SEPARATOR
+    fields = config.get("fields", {})
+    if {name: spec.get("boost") for name, spec in fields.items()} == kb_search.KB_FIELDS:
+        for name, boost in kb_search.STOCK_FIELDS.items():
+            fields[name]["boost"] = boost
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 _READ_RESULTS = """
@@ -132,35 +147,63 @@ def summary(outcomes: list[Outcome]) -> tuple[int, int]:
     return sum(1 for o in judged if o.hit), len(judged)
 
 
+def report(label: str, outcomes: list[Outcome], verbose: bool) -> None:
+    for o in outcomes:
+        if verbose or o.hit is False:
+            mark = {True: "ok  ", False: "MISS", None: "n/a "}[o.hit]
+            print(f"{label:5} {mark} {o.kind:9} {o.q!r:24} -> {o.top}  (want {o.expect}, {o.ms:.0f} ms)")
+
+
+def by_kind(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
+    kinds: dict[str, tuple[int, int]] = {}
+    for o in outcomes:
+        if o.hit is not None:
+            hits, judged = kinds.get(o.kind, (0, 0))
+            kinds[o.kind] = (hits + o.hit, judged + 1)
+    return kinds
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vault", default=str(sitekit.ROOT / "tests/fixtures/reader_vault"))
     ap.add_argument("--snippets", default=None, help="snippets folder (default: an empty one)")
-    ap.add_argument("--stock", action="store_true", help="measure Material's search without our patch")
+    ap.add_argument("--only", choices=("ours", "stock"), help="measure one search only")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print every query, not only misses")
     ap.add_argument("--json", default=None, help="write outcomes here")
     args = ap.parse_args(argv)
+    vault = Path(args.vault).resolve()
+    queries = load_queries(vault=vault.name)
+    modes = [args.only] if args.only else ["ours", "stock"]
+    results: dict[str, list[Outcome]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        snippets = Path(args.snippets) if args.snippets else Path(tmp) / "no-snippets"
+        snippets = Path(args.snippets).resolve() if args.snippets else Path(tmp) / "no-snippets"
         snippets.mkdir(exist_ok=True)
         port = sitekit.free_port()
-        sitekit.build_site(Path(args.vault).resolve(), site, port, snippets)
-        if args.stock:
-            restore_stock_search(site)
+        sitekit.build_site(vault, site, port, snippets)
         titles = titles_by_path(site)
         with sitekit.serve(site, port) as server, sitekit.chromium() as browser:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            outcomes = evaluate(page, server.url, titles, load_queries())
-    for o in outcomes:
-        mark = {True: "ok  ", False: "MISS", None: "n/a "}[o.hit]
-        print(f"{mark} {o.kind:9} {o.q!r:24} -> {o.top}  (want {o.expect}, {o.ms:.0f} ms)")
-    hits, judged = summary(outcomes)
-    rate = hits / judged if judged else 0.0
-    print(f"top-{TOP} hit rate: {hits}/{judged} = {rate:.0%} ({len(outcomes) - judged} not applicable)")
+            for mode in modes:
+                if mode == "stock":
+                    restore_stock_search(site)
+                context = browser.new_context(viewport={"width": 1280, "height": 900})  # fresh cache
+                results[mode] = evaluate(context.new_page(), server.url, titles, queries)
+                context.close()
+    for mode in modes:
+        report(mode, results[mode], args.verbose)
+    print(f"vault {vault.name}: {len(queries)} queries; top-{TOP} hit rate, same build, real Chromium:")
+    kinds = sorted({k for m in modes for k in by_kind(results[m])})
+    for mode in modes:
+        hits, judged = summary(results[mode])
+        per_kind = by_kind(results[mode])
+        detail = ", ".join(f"{k} {per_kind[k][0]}/{per_kind[k][1]}" for k in kinds if k in per_kind)
+        rate = hits / judged if judged else 0.0
+        print(f"  {mode:5} {hits}/{judged} = {rate:.1%}  ({detail}; "
+              f"{len(results[mode]) - judged} not applicable)")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps([asdict(o) for o in outcomes], ensure_ascii=False, indent=1),
-                                   encoding="utf-8")
+        Path(args.json).write_text(json.dumps({m: [asdict(o) for o in results[m]] for m in modes},
+                                              ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

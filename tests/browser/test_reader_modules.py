@@ -88,3 +88,34 @@ def test_lunr_patch_is_appended_once_and_aliases_go_to_titles():
     assert "&lt;쓰레드&gt;" in out["docs"][0]["title"]
     assert out["docs"][1]["title"] == "H"
     assert search.with_aliases(out, {"a/": ("thread",)})["docs"][0]["title"].count("<small") == 1
+
+
+def test_index_config_gets_code_separator_and_boosts_only_where_material_defaults_stand(tmp_path):
+    import json
+    import re
+
+    import search_eval
+
+    stock = {"lang": ["ko", "en"], "separator": search.STOCK_SEPARATOR, "pipeline": [" "],
+             "fields": {name: {"boost": b} for name, b in search.STOCK_FIELDS.items()}}
+    tuned = search.tuned_config(stock)
+    assert tuned["separator"] == search.CODE_SEPARATOR
+    assert {n: f["boost"] for n, f in tuned["fields"].items()} == search.KB_FIELDS
+    assert stock["fields"]["tags"]["boost"] == 1e6, "the input must not be changed in place"
+    words = [w for w in re.split(tuned["separator"], "sys.setrecursionlimit(10) SharedMemory 3.14") if w]
+    assert words == ["sys", "setrecursionlimit", "10", "Shared", "Memory", "3.14"]
+    # A separator or boosts chosen in mkdocs.yml are the author's: left alone.
+    custom = dict(stock, separator=r"[\s]+", fields={"title": {"boost": 5.0}, "text": {"boost": 1.0}})
+    assert search.tuned_config(custom) == custom
+    # The browser evaluation's "stock" state undoes exactly what the build changed.
+    (tmp_path / "search").mkdir()
+    index = tmp_path / "search" / "search_index.json"
+    docs = [{"location": "a/", "title": "스레드", "text": ""}]
+    index.write_text(json.dumps({"config": stock, "docs": docs}), encoding="utf-8")
+    search.patch_index(index, {"a/": ("thread",)})
+    assert json.loads(index.read_text(encoding="utf-8"))["config"] == tuned
+    lunr = tmp_path / "assets" / "javascripts" / "lunr" / "min"
+    lunr.mkdir(parents=True)
+    search_eval.restore_stock_search(tmp_path)
+    restored = json.loads(index.read_text(encoding="utf-8"))
+    assert restored["config"] == stock and restored["docs"][0]["title"] == "스레드"
