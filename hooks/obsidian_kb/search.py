@@ -76,7 +76,7 @@ STOCK_FIELDS = {"title": 1e3, "text": 1.0, "tags": 1e6}
 KB_FIELDS = {"title": 30.0, "text": 1.0, "tags": 10.0}
 
 
-def tuned_config(config: dict) -> dict:
+def tuned_config(config: dict[str, Any]) -> dict[str, Any]:
     """The index ``config`` with our separator and field boosts, where the site kept Material's
     defaults (a separator or a boost set in ``mkdocs.yml`` is left as it is)."""
     config = dict(config)
