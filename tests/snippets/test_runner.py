@@ -232,3 +232,22 @@ def test_python3_on_path_is_checked_not_assumed(tmp_path: Path) -> None:
     fake.chmod(0o755)
     assert not same_python_on_path(sys.executable, str(other))  # another python3 first
     assert not same_python_on_path(sys.executable, str(tmp_path / "empty"))  # none at all
+
+
+def test_interpreter_probe_notices_a_replaced_interpreter(tmp_path):
+    """The probe cache lives as long as ``mkdocs serve``; a replaced interpreter is asked again."""
+    import os
+
+    from obsidian_kb.snippets import probe_interpreter
+
+    fake = tmp_path / "python"
+
+    def install(version: str, mtime: int) -> None:
+        fake.write_text(f"#!/bin/sh\necho '[\"{version}\", \"CPython\", \"Linux\", 2, \"fork\"]'\n")
+        fake.chmod(0o755)
+        os.utime(fake, (mtime, mtime))
+
+    install("3.11.0", 1_000_000)
+    assert probe_interpreter(str(fake)).version == "3.11.0"
+    install("3.13.0", 2_000_000)
+    assert probe_interpreter(str(fake)).version == "3.13.0"

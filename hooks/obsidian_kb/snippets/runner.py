@@ -164,7 +164,9 @@ class RunResult:
 
 
 _probe_lock = threading.Lock()
-_probe_cache: dict[str, Interpreter] = {}
+#: keyed on the interpreter's path and its file's identity: a rebuild under ``mkdocs serve``
+#: after the interpreter was upgraded or replaced probes the new one, not a stale answer
+_probe_cache: dict[tuple[str, int, int], Interpreter] = {}
 _PROBE = (
     "import json, multiprocessing, os, platform, sys;"
     "print(json.dumps([sys.version, platform.python_implementation(), platform.platform(),"
@@ -174,9 +176,14 @@ _PROBE = (
 
 def probe_interpreter(python: str) -> Interpreter:
     """Ask ``python`` once (cached per process) for its version and start method."""
+    try:
+        st = os.stat(python)
+        key = (python, st.st_ino, st.st_mtime_ns)
+    except OSError:
+        key = (python, 0, 0)
     with _probe_lock:
-        if python in _probe_cache:
-            return _probe_cache[python]
+        if key in _probe_cache:
+            return _probe_cache[key]
         env = {"PATH": os.environ.get("PATH", os.defpath), "LC_ALL": "C.UTF-8"}
         try:
             out = subprocess.run(
@@ -187,7 +194,7 @@ def probe_interpreter(python: str) -> Interpreter:
             raise RunnerError(f"cannot run the snippet interpreter {python!r}: {err}") from err
         version, impl, plat, cpus, method = json.loads(out)
         info = Interpreter(python, version, impl, plat, cpus, method)
-        _probe_cache[python] = info
+        _probe_cache[key] = info
         return info
 
 
