@@ -71,7 +71,7 @@ def unescaped():
 # -- static checks over the built site -------------------------------------------------
 def test_build_ends_and_reports_the_broken_link_as_text(hostile):
     assert "Traceback" not in hostile.build_log
-    warning = r"WARNING .*hostile_vault/index\.md:\d+: \[\[<script>alert\('broken'\)"
+    warning = r"WARNING .*\bindex\.md:\d+: \[\[<script>alert\('broken'\)"
     assert re.search(warning, hostile.build_log), hostile.build_log
     report = json.loads((hostile.dir / "_kb" / "link-report.json").read_text(encoding="utf-8"))
     assert any("<script>alert('broken')</script>" in p["link"] for p in report["problems"])
