@@ -1,45 +1,55 @@
-"""MkDocs adapter for the ``obsidian_kb`` engine.
+"""This repository's MkDocs adapter: the ``obsidian-kb`` plugin, driven as a hook.
 
-Thin on purpose: it builds the vault index once per build, hands the page
-being rendered to the Markdown extension, and reports problems through the
-plugin logger (so ``mkdocs build --strict`` fails on them). Module state is
-reset in ``on_config`` because ``mkdocs serve`` keeps this module loaded.
+The design of this repository keeps hooks, so ``mkdocs.yml`` lists this file
+instead of the plugin and keeps the plugin's settings under ``extra.obsidian_kb``
+(mapped from environment variables with ``!ENV``). MkDocs caches hook modules
+for the whole process, so the one plugin instance below lives as long as
+``mkdocs serve`` does, exactly like a plugin instance; it makes a fresh build
+session per build and closes the previous one (see ``obsidian_kb.plugin``).
 """
 
 from __future__ import annotations
 
-from obsidian_kb.mkdocs_build import VaultBuild
+from pathlib import Path
 
-_build: VaultBuild | None = None
+from obsidian_kb.plugin import ObsidianKBPlugin
+
+_plugin = ObsidianKBPlugin()
+_plugin.watch_code(Path(__file__))
+
+
+def on_startup(command, dirty):
+    _plugin.on_startup(command=command, dirty=dirty)
+
+
+def on_shutdown():
+    _plugin.on_shutdown()
+
+
+def on_build_error(error):
+    _plugin.on_build_error(error=error)
 
 
 def on_config(config):
-    global _build
-    _build = VaultBuild(config)
-    return _build.configure()
+    _plugin.configure_from(config, config.extra.get("obsidian_kb"))
+    return _plugin.on_config(config)
 
 
 def on_files(files, config):
-    assert _build is not None
-    return _build.index_files(files)
+    return _plugin.on_files(files, config=config)
 
 
 def on_page_markdown(markdown, page, config, files):
-    assert _build is not None
-    _build.enter_page(page)
-    return markdown
+    return _plugin.on_page_markdown(markdown, page=page, config=config, files=files)
 
 
 def on_page_content(html, page, config, files):
-    assert _build is not None
-    return _build.leave_page(html, page)
+    return _plugin.on_page_content(html, page=page, config=config, files=files)
 
 
 def on_post_page(output, page, config):
-    assert _build is not None
-    return _build.finish_page(output, page)
+    return _plugin.on_post_page(output, page=page, config=config)
 
 
 def on_post_build(config):
-    assert _build is not None
-    _build.finish()
+    _plugin.on_post_build(config=config)

@@ -9,9 +9,13 @@ the slugified hierarchy parts), so an inline tag lands on its own entry.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .headings import default_slugify
+from .urls import relative_source_path
 from .vault import VaultIndex
 
 TAGS_PAGE = "tags.md"
@@ -55,3 +59,32 @@ def vault_tags(index: VaultIndex, hierarchy_separator: str = "/") -> set[str]:
             parts = tag.split(hierarchy_separator)
             found.update(hierarchy_separator.join(parts[: i + 1]) for i in range(len(parts)))
     return found
+
+
+#: Anchors of the engine's own tags page, used when Material's tags plugin is not enabled.
+OWN_ANCHORS = TagAnchors(default_slugify, hierarchy=True)
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~=^%:])")
+
+
+def _literal(text: str) -> str:
+    """``text`` as Markdown that renders to exactly this text (a tag or a title is data)."""
+    return html.escape(_MARKDOWN_SPECIALS.sub(r"\\\1", text), quote=False)
+
+
+def own_tags_page_markdown(index: VaultIndex, page_path: str = TAGS_PAGE,
+                           anchors: TagAnchors = OWN_ANCHORS, title: str = TAGS_TITLE) -> str:
+    """A tags listing written by the engine: one heading per tag (parents of nested tags
+    included), with the notes carrying that tag or one below it."""
+    sep = anchors.hierarchy_separator
+    lines = [f"# {title}", ""]
+    for tag in sorted(vault_tags(index, sep), key=lambda t: (t.casefold(), t)):
+        notes = sorted((n for n in index if n.file.site_path and any(
+            t == tag or t.startswith(tag + sep) for t in n.scan.tags)), key=lambda n: n.path)
+        lines += [f"## {_literal(tag)} {{ #{anchors.anchor(tag)} }}", ""]
+        for note in notes:
+            assert note.file.site_path is not None
+            href = relative_source_path(note.file.site_path, page_path)
+            lines.append(f"- [{_literal(note.title)}]({href})")
+        lines.append("")
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ memory figures are not disturbed by other snippets.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -17,6 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+
+import psutil
 
 from .cache import RunCache, cache_key
 from .claims import SnippetReport, judge
@@ -81,6 +84,7 @@ class SnippetRunner:
         fresh: bool | None = None,
         python: str | None = None,
         progress: Callable[[str], None] | None = None,
+        execute: bool = True,
     ) -> None:
         self.snippets_dir = Path(snippets_dir).resolve()
         self.cache = RunCache(Path(cache_dir))
@@ -89,6 +93,7 @@ class SnippetRunner:
         self.fresh = os.environ.get("KB_SNIPPETS_FRESH") == "1" if fresh is None else fresh
         self.python = python or sys.executable
         self.progress = progress
+        self.execute = execute  # False: show snippets without running them (the runner decides how)
         self._executor = ThreadPoolExecutor(max_workers=self.jobs,
                                             thread_name_prefix="kb-snippet")
         self._slots = SlotLock()
@@ -97,6 +102,7 @@ class SnippetRunner:
         self._done = 0
         self._cached = 0
         self._last_progress = 0.0
+        self._cancelled = False
 
     # -- public API -------------------------------------------------------------
 
@@ -115,8 +121,16 @@ class SnippetRunner:
             futures = dict(self._futures)
         return {path: fut.result() for path, fut in futures.items()}
 
-    def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=False)
+    def close(self, *, cancel: bool = False) -> None:
+        """Wait for the runs in flight; ``cancel`` (a failed build, a shutdown) drops the queued
+        ones and kills the process group of each running snippet first."""
+        if cancel:
+            with self._lock:
+                self._cancelled = True
+                running = {str(p) for p, f in self._futures.items() if not f.done()}
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            _kill_running(running)
+        self._executor.shutdown(wait=True, cancel_futures=cancel)
 
     def __enter__(self) -> SnippetRunner:
         return self
@@ -199,6 +213,8 @@ class SnippetRunner:
         runs: list[RunResult] = []
         with slot():
             for _ in range(spec.repeat):
+                if self._cancelled:
+                    break  # the build is over: start nothing new
                 run = run_once(spec, snippets_dir=self.snippets_dir, python=self.python)
                 runs.append(run)
                 if run.timed_out and spec.repeat > 1:
@@ -222,3 +238,19 @@ class SnippetRunner:
             self._last_progress = now
             message = f"snippets: {self._done}/{total} done, {self._cached} cached"
         self.progress(message)
+
+
+def _kill_running(paths: set[str]) -> None:
+    """Kill the process group of every child interpreter running one of ``paths``.
+
+    Each snippet leads its own session (``start_new_session``), so its pid is its
+    group id; the run's own loop then reaps it and returns a killed result."""
+    if not paths:
+        return
+    for child in psutil.Process().children():
+        try:
+            if not set(child.cmdline()[1:2]) & paths:
+                continue
+            os.killpg(child.pid, signal.SIGKILL)
+        except (psutil.Error, ProcessLookupError, PermissionError):
+            continue
