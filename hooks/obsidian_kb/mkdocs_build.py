@@ -17,7 +17,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .headings import default_slugify
+from .mkdocs_rebuild import (
+    SiteMemory,
+    clean_site,
+    layout,
+    merge_search,
+    remember_pages,
+    restore_skipped,
+    use_plan,
+)
 from .problems import Problem
+from .rebuild import Rebuild
 from .session import BuildSession, Settings, SourceFile, find_vault_root
 from .tags import TagAnchors
 
@@ -63,9 +73,13 @@ def material_tag_anchors(config: MkDocsConfig) -> TagAnchors | None:
 class VaultBuild:
     """One MkDocs build, translated event by event onto a :class:`BuildSession`."""
 
-    def __init__(self, config: MkDocsConfig, options: PluginConfig) -> None:
+    def __init__(self, config: MkDocsConfig, options: PluginConfig, memory: SiteMemory | None = None) -> None:
         self.config = config
         self.options = options
+        # what the previous build of this server left (incremental rebuilds, mkdocs_rebuild)
+        self.memory = memory if memory is not None else SiteMemory()
+        self.rebuild: Rebuild | None = None
+        self.files: Files | None = None
         toc = config.mdx_configs.get("toc", {})
         self.session = BuildSession(self._settings(toc.get("slugify")), warn=self._warn,
                                     progress=lambda message: log.info(message))
@@ -133,15 +147,39 @@ class VaultBuild:
         for asset in self.session.assets():
             files.append(File.generated(self.config, asset.site_path, abs_src_path=str(asset.abs_path)))
         existing = {f.src_uri for f in files}
+        markdown = {}
         for generated in self.session.generated_pages(existing):
             page = File.generated(self.config, generated.site_path, content="")
-            page.content_string = generated.content(page.url)
+            page.content_string = markdown[page.src_uri] = generated.content(page.url)
             files.append(page)
         self.session.start({f.src_uri: f.url for f in files})
+        self._plan(files, markdown)
         return files
+
+    def _plan(self, files: Files, generated: dict[str, str]) -> None:
+        memory, session = self.memory, self.session
+        memory.content_roots = (session.docs_dir, session.snippets_dir)
+        self.rebuild = Rebuild(session, memory.engine, layout=layout(files, self.config),
+                               incremental=memory.dirty, generated=generated)
+        if memory.dirty:
+            log.info(self.rebuild.summary())
+            if self.rebuild.full:
+                clean_site(self.config)  # what a clean build would do first
+
+    # -- on_nav / on_env: dirty builds of mkdocs serve ----------------------------
+    def follow_plan(self, files: Files) -> None:
+        if self.memory.dirty and self.rebuild is not None:
+            use_plan(files, self.rebuild)
+
+    def restore_skipped(self, files: Files) -> None:
+        self.files = files
+        if self.memory.dirty and self.rebuild is not None and not self.rebuild.full:
+            restore_skipped(files, self.config, self.memory)
 
     # -- per page -------------------------------------------------------------
     def enter_page(self, page: Page) -> None:
+        if self.rebuild is not None:
+            self.rebuild.rendered(page.file.src_uri)
         self.session.enter_page(page.file.src_uri, page.meta)
 
     def leave_page(self, html_text: str, page: Page) -> str:
@@ -167,7 +205,16 @@ class VaultBuild:
 
     def finish(self) -> int:
         """Write the site's extra files and the report; the number of distinct problems."""
-        out = self.session.finish(Path(self.config.site_dir))
+        site_dir = Path(self.config.site_dir)
+        if self.files is not None:
+            merge_search(site_dir, self.files, self.memory, dirty=self.memory.dirty)
+        if self.rebuild is not None:
+            self.rebuild.report_kept_problems()
+        out = self.session.finish(site_dir)
+        if self.rebuild is not None:
+            self.rebuild.remember()
+        if self.files is not None:
+            remember_pages(self.files, self.memory)
         count = len(set(self.session.problems))
         if count:
             log.info("link report: %d problem(s), see %s", count, out / "link-report.txt")

@@ -22,6 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .mkdocs_build import VaultBuild
+from .mkdocs_rebuild import SiteMemory, serve_incrementally
 
 log = get_plugin_logger("obsidian_kb")
 
@@ -78,6 +79,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
         self.serving = False
         self._engine_stamp = engine_stamp()
         self._watched: list[Path] = []
+        self.memory = SiteMemory()  # what one build of `mkdocs serve` leaves for the next
 
     # -- lifecycle ----------------------------------------------------------------
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -108,11 +110,26 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
         if engine_stamp(*self._watched) != self._engine_stamp:
             log.warning("the obsidian_kb engine changed since this server started; this build "
                         "still runs the old code: restart `mkdocs serve` to load it")
-        self.build = VaultBuild(config, self.config)
+        self.build = VaultBuild(config, self.config, self.memory)
         return self.build.configure()
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         return self._build().index_files(files)
+
+    @event_priority(-100)  # after every plugin that adds or replaces files
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self._build().follow_plan(files)
+        return nav
+
+    @event_priority(150)  # before Material's tags plugin fills its listings (100)
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self._build().restore_skipped(files)
+        return env
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """After the first build, rebuild only the pages a change reaches (mkdocs_rebuild)."""
+        ignored = [Path(self.config.cache_dir)] if self.config.cache_dir else []
+        return serve_incrementally(server, config, builder, self.memory, ignored)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -125,6 +142,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return self._build().finish_page(output, page)
 
+    @event_priority(-50)  # after the search plugin wrote the index it patches
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._build()
         try:

@@ -59,7 +59,7 @@ from .markdown import ObsidianExtension, RenderContext
 from .notebook import link_notebook
 from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
-from .snippets import SnippetRunner
+from .snippets import SnippetReport, SnippetRunner
 from .tags import (
     OWN_ANCHORS,
     TAGS_PAGE,
@@ -160,6 +160,8 @@ class BuildSession:
         # Material's tags plugin names the anchors when the host has it, else our own page does.
         self.tag_anchors: TagAnchors | None = settings.tag_anchors
         self._linked: set[str] | None = None  # notes that get a local graph
+        #: site path -> problems found while rendering that page (kept for incremental rebuilds)
+        self.page_problems: dict[str, list[Problem]] = {}
 
     @property
     def index(self) -> VaultIndex:
@@ -271,6 +273,7 @@ class BuildSession:
         """After a page's Markdown rendered: report its problems, add aliases and cssclasses."""
         for problem in self.context.problems[self._reported :]:
             self._warn(problem)
+            self.page_problems.setdefault(site_path, []).append(problem)
         self._reported = len(self.context.problems)
         file = self.context.index.for_site_path(site_path)
         if file is not None and file.suffix == ".ipynb":
@@ -321,7 +324,15 @@ class BuildSession:
             self.context.final_urls = False
         for problem in problems:
             self._warn(problem)
+            self.page_problems.setdefault(file.site_path or file.path, []).append(problem)
         return html_text
+
+    def snippet_report(self, vault_path: str) -> SnippetReport | None:
+        """The report of a snippet of this build (waits for it to finish), None if it has none."""
+        file = self.context.index.files.get(vault_path)
+        if self.snippets is None or file is None or file not in self._snippet_files:
+            return None
+        return self.snippets.runner.report(file.abs_path)
 
     # -- reader features: backlinks, graph, tags, previews, Korean search ---------
     def _tag_href(self) -> Callable[[str], str | None] | None:
@@ -368,6 +379,10 @@ class BuildSession:
         search.patch_index(site_dir / "search" / "search_index.json", aliases)
 
     # -- reporting --------------------------------------------------------------
+    def warn(self, problem: Problem) -> None:
+        """A problem the host knows of (one found in an earlier build of an unchanged page)."""
+        self._warn(problem)
+
     def _warn(self, problem: Problem) -> None:
         self.problems.append(problem)
         if self._warn_host is not None:
