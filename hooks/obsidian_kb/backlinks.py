@@ -107,16 +107,18 @@ def collect_backlinks(
 ) -> list[Backlink]:
     """Backlinks of the note at vault path ``target``, one entry per published linking note."""
     by_source: dict[str, list[tuple[Segment, ...]]] = {}
+    note_urls: dict[str, str] = {}
     for link in graph.backlinks.get(target, ()):
         note = index.notes.get(link.source)
-        if note is None or note.file.site_path not in urls:
+        if note is None or note.file.site_path is None or note.file.site_path not in urls:
             continue
+        note_urls[link.source] = urls[note.file.site_path]
         contexts = by_source.setdefault(link.source, [])
         segments = plain_segments(link.occurrence.context)
         if segments not in contexts:
             contexts.append(segments)
     found = [
-        Backlink(src, display_title(index.notes[src]), urls[index.notes[src].file.site_path], tuple(ctx))
+        Backlink(src, display_title(index.notes[src]), note_urls[src], tuple(ctx))
         for src, ctx in by_source.items()
     ]
     return sorted(found, key=lambda b: (b.title.casefold(), b.source))

@@ -51,6 +51,10 @@ REQUIRED_EXTENSIONS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
+def _progress(message: str) -> None:
+    log.info(message)
+
+
 def missing_extensions(extensions: list[Any]) -> list[str]:
     names = {e for e in extensions if isinstance(e, str)}
     return [name for name in REQUIRED_EXTENSIONS if name not in names]
@@ -73,7 +77,9 @@ def material_tag_anchors(config: MkDocsConfig) -> TagAnchors | None:
 class VaultBuild:
     """One MkDocs build, translated event by event onto a :class:`BuildSession`."""
 
-    def __init__(self, config: MkDocsConfig, options: PluginConfig, memory: SiteMemory | None = None) -> None:
+    def __init__(self, config: MkDocsConfig, options: PluginConfig,
+                 session: BuildSession | None = None, memory: SiteMemory | None = None) -> None:
+        """``session``: the one kept from the previous build (``mkdocs serve``), restarted."""
         self.config = config
         self.options = options
         # what the previous build of this server left (incremental rebuilds, mkdocs_rebuild)
@@ -81,8 +87,12 @@ class VaultBuild:
         self.rebuild: Rebuild | None = None
         self.files: Files | None = None
         toc = config.mdx_configs.get("toc", {})
-        self.session = BuildSession(self._settings(toc.get("slugify")), warn=self._warn,
-                                    progress=lambda message: log.info(message))
+        settings = self._settings(toc.get("slugify"))
+        if session is None:
+            session = BuildSession(settings, warn=self._warn, progress=_progress)
+        else:
+            session.restart(settings, warn=self._warn, progress=_progress)
+        self.session = session
 
     def _settings(self, slugify: Any) -> Settings:
         opts, config = self.options, self.config
@@ -103,8 +113,9 @@ class VaultBuild:
     def configure(self) -> MkDocsConfig:
         config = self.config
         self._check_extensions(config)
-        config.markdown_extensions = self.session.configure(config.markdown_extensions,
-                                                            config.mdx_configs)
+        # MkDocs accepts Extension instances in this list although its annotation says str
+        config.markdown_extensions = self.session.configure(  # type: ignore[assignment]
+            config.markdown_extensions, config.mdx_configs)
         self._add_reader_assets(config)
         return config
 

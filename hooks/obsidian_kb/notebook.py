@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import xml.etree.ElementTree as etree
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PageElement
 
 from .markdown.context import RenderContext
 from .markdown.links import link_element
@@ -20,7 +21,7 @@ from .wikilink import WIKILINK_RE, parse_wikilink
 _SKIP = {"code", "pre", "a", "script", "style"}
 
 
-def _in_skipped(node) -> bool:
+def _in_skipped(node: PageElement) -> bool:
     return any(parent.name in _SKIP for parent in node.parents)
 
 

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from .mkdocs_build import VaultBuild
 from .mkdocs_rebuild import SiteMemory, serve_incrementally
+from .session import BuildSession
 
 log = get_plugin_logger("obsidian_kb")
 
@@ -33,7 +34,7 @@ _WORDS = {"1": True, "true": True, "yes": True, "on": True,
           "0": False, "false": False, "no": False, "off": False, "": False}
 
 
-class Flag(c.BaseConfigOption[bool]):
+class Flag(base.BaseConfigOption[bool]):
     """A yes/no setting that also takes what ``!ENV`` yields for ``0``/``1``/``true``/``no``."""
 
     def __init__(self, default: bool) -> None:
@@ -75,7 +76,8 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.build: VaultBuild | None = None
+        self.build: VaultBuild | None = None  # the build in progress
+        self._session: BuildSession | None = None  # kept between builds
         self.serving = False
         self._engine_stamp = engine_stamp()
         self._watched: list[Path] = []
@@ -88,6 +90,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
 
     def on_shutdown(self) -> None:
         self._close(cancel=True)
+        self._session = None
 
     def on_build_error(self, *, error: Exception) -> None:
         # A failed build must not leave its snippets running into the next one.
@@ -106,11 +109,14 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
     # -- events ----------------------------------------------------------------
     @event_priority(-50)  # after other plugins added their Markdown extensions
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self._close(cancel=True)  # a build that never reached post_build or build_error
         if engine_stamp(*self._watched) != self._engine_stamp:
             log.warning("the obsidian_kb engine changed since this server started; this build "
                         "still runs the old code: restart `mkdocs serve` to load it")
-        self.build = VaultBuild(config, self.config, self.memory)
+        # One session for the life of this instance (all of `mkdocs serve`); restarting it
+        # first stops whatever a build that never reached post_build or build_error left.
+        session = self.build.session if self.build is not None else self._session
+        self.build = VaultBuild(config, self.config, session, self.memory)
+        self._session = self.build.session
         return self.build.configure()
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -1,4 +1,6 @@
-"""Problems found in the vault, each with the place an author must look at."""
+"""Problems found in the vault, each with the place an author must look at.
+
+The one problem type of the engine: links, embeds, frontmatter and snippets all use it."""
 
 from __future__ import annotations
 
@@ -14,6 +16,11 @@ class Problem:
     kind: str     # "link", "embed", "cycle", "frontmatter", "snippet", ...
     message: str
     link: str = ""  # the link as written, when there is one
+
+    @classmethod
+    def snippet(cls, path: str, line: int | None, message: str) -> Problem:
+        """A problem inside a snippet file (``line`` None: the whole file)."""
+        return cls(path, line or 0, "snippet", message)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

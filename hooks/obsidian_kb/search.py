@@ -14,6 +14,7 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 PATCH_MARKER = "/* obsidian_kb: Korean search"
 #: The theme's files the search worker imports for ``lang: [ko, ...]``.
@@ -42,7 +43,7 @@ def patch_site(site_dir: Path, patch: str) -> list[Path]:
     return changed
 
 
-def with_aliases(index: dict, aliases: Mapping[str, Sequence[str]]) -> dict:
+def with_aliases(index: dict[str, Any], aliases: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """Put each note's aliases into the title of its page entry in ``search_index.json``.
 
     Readers search by alias (``thread``, ``GC``, ``프로세스 간 통신``); in the body text an

@@ -19,14 +19,18 @@ Public surface (kept stable for the other hosts and for incremental rebuilds):
   3. ``assets()`` / ``generated_pages(existing)`` — files for the host to add;
   4. ``start(urls)`` — site path -> URL of every file; resolves every link
      once, reports link problems, starts every snippet in the background;
-  5. per page: ``enter_page(site_path, meta)`` before its Markdown renders,
+  5. per page: ``enter_page(site_path, meta)`` before its Markdown renders
+     (``page_context(site_path)`` gives a page its own render context),
      ``leave_page(site_path, html)`` after, ``page_anchors(site_path)`` for
      ids the host must know about, ``finish_page(site_path, output)`` on the
      written HTML;
   6. ``finish(site_dir)`` — waits for snippets, writes graph, search patch and
      the problem report;
   7. ``close(cancel=...)`` — stops the snippet runner; ``cancel=True`` (a failed
-     build, a shutdown) kills snippet processes still running.
+     build, a shutdown) kills snippet processes still running;
+  8. ``restart(settings)`` — the next build in the same session (``mkdocs serve``
+     keeps one): closes the previous build, keeps its index and graph as
+     ``previous_index`` / ``previous_graph`` for incremental work.
 
   ``problems`` holds every :class:`~.problems.Problem` of the build;
   ``index``, ``graph`` and ``context`` are the vault index, the resolved link
@@ -141,6 +145,26 @@ class Asset:
 class BuildSession:
     def __init__(self, settings: Settings, *, warn: Warn | None = None,
                  progress: Progress | None = None) -> None:
+        self._warn_host = warn
+        self._progress = progress
+        #: What the build before this one indexed and resolved (None on the first build).
+        self.previous_index: VaultIndex | None = None
+        self.previous_graph: LinkGraph | None = None
+        self._begin(settings)
+
+    def restart(self, settings: Settings, *, warn: Warn | None = None,
+                progress: Progress | None = None) -> None:
+        """The next build of the same session (``mkdocs serve``): the previous build's
+        snippets are stopped, its index and graph stay readable as ``previous_*``."""
+        self.close(cancel=True)
+        if self.graph is not None:
+            self.previous_index, self.previous_graph = self.context.index, self.graph
+        self._warn_host = warn or self._warn_host
+        self._progress = progress or self._progress
+        self._begin(settings)
+
+    def _begin(self, settings: Settings) -> None:
+        """Per-build state; nothing of the previous build's state survives here."""
         self.settings = settings
         self.docs_dir = settings.docs_dir.resolve()
         self.config_dir = settings.config_dir.resolve()
@@ -148,8 +172,6 @@ class BuildSession:
         # Snippets belong to the vault: building someone else's vault must not run ours.
         self.snippets_dir = (settings.snippets_dir or self.vault_root / "snippets").resolve()
         self.slugify = settings.slugify
-        self._warn_host = warn
-        self._progress = progress
         self.context = RenderContext(VaultIndex())
         self.graph: LinkGraph | None = None
         self.problems: list[Problem] = []
@@ -226,10 +248,12 @@ class BuildSession:
             self.tags_page, self.tag_anchors = TAGS_PAGE, OWN_ANCHORS
         return pages
 
-    def start(self, urls: Mapping[str, str]) -> None:
-        """Resolve every link once, report link problems, start every snippet."""
+    def start(self, urls: Mapping[str, str], href_bases: Mapping[str, str] | None = None) -> None:
+        """Resolve every link once, report link problems, start every snippet.
+        ``href_bases``: see :attr:`RenderContext.href_bases` (None: hrefs are page-relative)."""
         index = self.context.index
         self.context.urls = dict(urls)
+        self.context.href_bases = href_bases
         self.context.tag_href = self._tag_href()
         self.graph = resolve_vault(index, self.context.resolver)
         self.context.remember(link.resolution for link in self.graph.links)
@@ -254,6 +278,17 @@ class BuildSession:
         self.context.snippet_html = self.snippets.html
 
     # -- per page -------------------------------------------------------------
+    def page_context(self, site_path: str, *, final_urls: bool = True) -> RenderContext:
+        """A render context of one page's own, sharing the index, resolutions and snippets
+        (for hosts that make a Markdown instance per page and may render pages concurrently)."""
+        base = self.context
+        context = RenderContext(base.index, urls=base.urls, href_bases=base.href_bases,
+                                snippet_html=base.snippet_html, tag_href=base.tag_href,
+                                final_urls=final_urls)
+        context.resolver, context._resolved = base.resolver, base._resolved  # read-only from here
+        context.set_page(base.index.for_site_path(site_path))
+        return context
+
     def enter_page(self, site_path: str, meta: MutableMapping[str, Any]) -> None:
         """Before a page's Markdown renders: point the renderer at it; title and tags into ``meta``."""
         file = self.context.index.for_site_path(site_path)
@@ -269,12 +304,16 @@ class BuildSession:
             tags.extend(t for t in note.scan.tags if t.casefold() not in known)
             meta["tags"] = tags
 
-    def leave_page(self, site_path: str, html_text: str) -> str:
+    def leave_page(self, site_path: str, html_text: str, context: RenderContext | None = None) -> str:
         """After a page's Markdown rendered: report its problems, add aliases and cssclasses."""
-        for problem in self.context.problems[self._reported :]:
+        if context is not None:  # a page's own context (see ``page_context``)
+            found = list(context.problems)
+        else:
+            found = self.context.problems[self._reported :]
+            self._reported = len(self.context.problems)
+        for problem in found:
             self._warn(problem)
             self.page_problems.setdefault(site_path, []).append(problem)
-        self._reported = len(self.context.problems)
         file = self.context.index.for_site_path(site_path)
         if file is not None and file.suffix == ".ipynb":
             return self._link_notebook(html_text, file)
@@ -364,7 +403,8 @@ class BuildSession:
         if self._linked is None:
             self._linked = linked_notes(self.graph)
         graph = local_graph_html(relative_url("", page_url), page_url) if note_path in self._linked else ""
-        return f"\n{graph}\n{render_backlinks(backlinks, page_url)}"
+        base = self.context.href_base(site_path) or ""
+        return f"\n{graph}\n{render_backlinks(backlinks, base)}"
 
     def _write_reader_files(self, site_dir: Path) -> None:
         if self.graph is not None:
@@ -375,7 +415,7 @@ class BuildSession:
         search.patch_site(site_dir, (ASSETS / "kb-search-ko.js").read_text(encoding="utf-8"))
         urls = self.context.urls
         aliases = {urls[n.file.site_path]: n.scan.aliases for n in self.context.index
-                   if n.scan.aliases and n.file.site_path in urls}
+                   if n.scan.aliases and n.file.site_path is not None and n.file.site_path in urls}
         search.patch_index(site_dir / "search" / "search_index.json", aliases)
 
     # -- reporting --------------------------------------------------------------

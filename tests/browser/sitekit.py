@@ -6,9 +6,9 @@ Shared by the browser tests, the search evaluation and the reader benchmark.
 from __future__ import annotations
 
 import functools
-import shutil
 import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys

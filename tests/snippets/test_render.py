@@ -64,7 +64,7 @@ def test_claims_and_failed_report() -> None:
     assert '<li class="kb-claim-fail"><span class="kb-claim-mark">✘</span>' in html
     assert "&lt;나쁘다&gt;" in html
     assert 'class="kb-snippet kb-snippet-failed"' in html  # a failed claim fails the report
-    failed = report(problems=(Problem("snippets/demo.py", 4, "exit 1, expected exit 0"),))
+    failed = report(problems=(Problem.snippet("snippets/demo.py", 4, "exit 1, expected exit 0"),))
     html = render_snippet_html(failed)
     assert '<div class="kb-snippet-error" role="alert">' in html
     assert "<code>snippets/demo.py:4</code><span> exit 1, expected exit 0</span>" in html

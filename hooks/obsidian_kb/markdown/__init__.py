@@ -7,6 +7,8 @@ and ``\\[\\[escaped\\]\\]`` text are never touched.
 
 from __future__ import annotations
 
+from typing import Any
+
 from markdown import Extension, Markdown
 
 from ..vault import VaultIndex
@@ -26,8 +28,8 @@ __all__ = ["ObsidianExtension", "RenderContext", "makeExtension"]
 
 
 class ObsidianExtension(Extension):
-    def __init__(self, context: RenderContext | None = None, **kwargs) -> None:
-        self.config = {}
+    def __init__(self, context: RenderContext | None = None, **kwargs: Any) -> None:
+        self.config: dict[str, list[Any]] = {}
         super().__init__(**kwargs)
         self.context = context or RenderContext(VaultIndex())
 
@@ -44,5 +46,5 @@ class ObsidianExtension(Extension):
         md.treeprocessors.register(MarkdownLinkProcessor(md, ctx), "kb_mdlinks", 4)
 
 
-def makeExtension(**kwargs) -> ObsidianExtension:
+def makeExtension(**kwargs: Any) -> ObsidianExtension:
     return ObsidianExtension(**kwargs)

@@ -45,10 +45,10 @@ def _header_line(lines: list[str]) -> int | None:
 
 
 class CalloutProcessor(BlockProcessor):
-    def test(self, parent, block: str) -> bool:
+    def test(self, parent: etree.Element, block: str) -> bool:
         return _header_line(block.split("\n")) is not None
 
-    def run(self, parent, blocks: list[str]) -> None:
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
         lines = blocks.pop(0).split("\n")
         start = _header_line(lines)
         assert start is not None

@@ -29,6 +29,9 @@ class RenderContext:
     page: VaultFile | None = None
     #: site path -> URL as the site serves it (MkDocs ``File.url``); used inside embeds.
     urls: Mapping[str, str] = field(default_factory=dict)
+    #: site path -> what final hrefs on that page are relative to, when not its URL: Zensical
+    #: reads relative hrefs from the source file's folder (it maps "x.md" -> "x.md").
+    href_bases: Mapping[str, str] | None = None
     snippet_html: SnippetRenderer | None = None
     tag_href: TagHref | None = None
     markdown_factory: Callable[[], Markdown] | None = None
@@ -82,11 +85,14 @@ class RenderContext:
         if (self.nested or self.final_urls) and self.urls:
             # Raw HTML is not rewritten by the host, so write the final URL.
             url = self.urls.get(target.site_path)
-            base = self.urls.get(page.site_path)
+            base = self.href_base(page.site_path)
             if url is not None and base is not None:
                 return with_anchor(relative_url(url, base), anchor)
         # In the page's own tree the host (MkDocs) rewrites and checks ".md" paths.
         return with_anchor(relative_source_path(target.site_path, page.site_path), anchor)
+
+    def href_base(self, site_path: str) -> str | None:
+        return (self.href_bases if self.href_bases is not None else self.urls).get(site_path)
 
     def report(self, problem: Problem) -> None:
         self.problems.append(problem)

@@ -43,7 +43,7 @@ def section_text(note: Note, resolution: Resolution) -> str:
     return "\n".join(lines[note.scan.body_start :])
 
 
-def render_embed(context: RenderContext, md: Markdown, resolution: Resolution):
+def render_embed(context: RenderContext, md: Markdown, resolution: Resolution) -> etree.Element | str:
     if not resolution.ok or resolution.file is None:
         return _missing(resolution)
     file = resolution.file
@@ -88,7 +88,7 @@ def render_embed(context: RenderContext, md: Markdown, resolution: Resolution):
     return el
 
 
-def _note_embed(context: RenderContext, md: Markdown, resolution: Resolution):
+def _note_embed(context: RenderContext, md: Markdown, resolution: Resolution) -> etree.Element | str:
     file = resolution.file
     assert file is not None
     note = context.index.notes[file.path]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
+from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..headings import default_slugify
@@ -20,7 +21,7 @@ _BLOCK_TARGETS = ("ul", "ol", "blockquote", "table", "div", "details", "pre")
 
 
 class IdProcessor(Treeprocessor):
-    def __init__(self, md, context: RenderContext) -> None:
+    def __init__(self, md: Markdown, context: RenderContext) -> None:
         super().__init__(md)
         self.context = context
         self._page: object = None

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from markdown import util
+from markdown import Markdown, util
 from markdown.inlinepatterns import InlineProcessor
 
-from ..wikilink import WIKILINK_RE, parse_wikilink
+from ..resolver import Resolution
+from ..wikilink import WIKILINK_RE, LinkSpec, parse_wikilink
 from .context import RenderContext
 from .embeds import render_embed
 
@@ -25,11 +26,13 @@ def _unescape(text: str) -> str:
 
 
 class WikilinkProcessor(InlineProcessor):
-    def __init__(self, md, context: RenderContext) -> None:
+    def __init__(self, md: Markdown, context: RenderContext) -> None:
         super().__init__(WIKILINK_RE.pattern, md)
         self.context = context
 
-    def handleMatch(self, m: re.Match[str], data: str):
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
         inner = _unescape(self.unescape(m.group(2)))
         spec = parse_wikilink(inner, embed=bool(m.group(1)))
         if not spec.path and not spec.headings and spec.block is None:
@@ -40,13 +43,13 @@ class WikilinkProcessor(InlineProcessor):
         return link_element(self.context, resolution), m.start(0), m.end(0)
 
 
-def display_text(spec) -> str:
+def display_text(spec: LinkSpec) -> str:
     if spec.alias:
         return spec.alias
     return spec.raw.replace("\\|", "|").split("|", 1)[0].strip()
 
 
-def link_element(context: RenderContext, resolution) -> etree.Element:
+def link_element(context: RenderContext, resolution: Resolution) -> etree.Element:
     spec = resolution.spec
     text = util.AtomicString(display_text(spec))
     href = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
+from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..wikilink import parse_markdown_link
@@ -18,7 +19,7 @@ from .context import RenderContext
 
 
 class MarkdownLinkProcessor(Treeprocessor):
-    def __init__(self, md, context: RenderContext) -> None:
+    def __init__(self, md: Markdown, context: RenderContext) -> None:
         super().__init__(md)
         self.context = context
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from markdown import util
+from markdown import Markdown, util
 from markdown.blockprocessors import HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -56,21 +56,25 @@ class ObsidianHashHeaderProcessor(HashHeaderProcessor):
 class HighlightProcessor(InlineProcessor):
     """``==text==``, also right before a Korean particle (``==힙==은``)."""
 
-    def __init__(self, md) -> None:
+    def __init__(self, md: Markdown) -> None:
         super().__init__(r"==(?=[^\s=])(.+?)(?<=[^\s=])==", md)
 
-    def handleMatch(self, m, data):
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
         el = etree.Element("mark")
         el.text = m.group(1)
         return el, m.start(0), m.end(0)
 
 
 class TagProcessor(InlineProcessor):
-    def __init__(self, md, context: RenderContext) -> None:
+    def __init__(self, md: Markdown, context: RenderContext) -> None:
         super().__init__(TAG_RE.pattern, md)
         self.context = context
 
-    def handleMatch(self, m, data):
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
         if data[: m.start(0)].rstrip().endswith("{"):
             # ``{ #id }`` is an attr_list id (Material's tags listing writes such headings).
             return None, None, None

@@ -51,7 +51,7 @@ def local_modules(source: str, snippets_dir: Path) -> list[Path]:
 
 
 def _imported_names(tree: ast.AST) -> list[str]:
-    names = []
+    names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)

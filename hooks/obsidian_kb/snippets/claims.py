@@ -112,7 +112,7 @@ def run_problems(spec: SnippetSpec, run: RunResult, index: int) -> list[Problem]
     where = f" (run {index} of {spec.repeat})" if spec.repeat > 1 else ""
     line = last_snippet_line(run.stderr, spec.path)
     if run.timed_out or run.killed_reason:
-        return [Problem(spec.vault_path, line, f"{run.status_text}{where}")]
+        return [Problem.snippet(spec.vault_path, line, f"{run.status_text}{where}")]
     expected = f"signal {_signame(spec.signal)}" if spec.signal else f"exit {spec.exit}"
     if spec.signal:
         if run.signal == spec.signal:
@@ -123,7 +123,7 @@ def run_problems(spec: SnippetSpec, run: RunResult, index: int) -> list[Problem]
     message = f"{run.status_text}, expected {expected}{where}"
     if tail:
         message += f": {tail}"
-    return [Problem(spec.vault_path, line, message)]
+    return [Problem.snippet(spec.vault_path, line, message)]
 
 
 def judge(spec: SnippetSpec, runs: tuple[RunResult, ...],
@@ -135,7 +135,7 @@ def judge(spec: SnippetSpec, runs: tuple[RunResult, ...],
     outcomes = tuple(check_claim(e, runs) for e in spec.expects) if runs else ()
     for c in outcomes:
         if not c.passed:
-            found.append(Problem(spec.vault_path, c.line, f"claim failed: {c.name}: {c.detail}"))
+            found.append(Problem.snippet(spec.vault_path, c.line, f"claim failed: {c.name}: {c.detail}"))
     return SnippetReport(spec=spec, runs=runs, claims=outcomes, problems=tuple(found))
 
 

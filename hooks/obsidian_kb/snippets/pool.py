@@ -172,7 +172,7 @@ class SnippetRunner:
         except Exception as err:  # a runner bug must not take the site build down
             spec = SnippetSpec(path=path, vault_path=self.vault_path(path), source="")
             report = SnippetReport(spec, problems=(
-                Problem(spec.vault_path, None, f"snippet runner failed: {err!r}"),))
+                Problem.snippet(spec.vault_path, None, f"snippet runner failed: {err!r}"),))
         self._finished(report)
         return report
 
@@ -183,11 +183,11 @@ class SnippetRunner:
         except FileNotFoundError:
             spec = SnippetSpec(path=path, vault_path=vault_path, source="")
             return SnippetReport(spec, problems=(
-                Problem(vault_path, None, "snippet file not found"),))
+                Problem.snippet(vault_path, None, "snippet file not found"),))
         except (OSError, UnicodeDecodeError) as err:
             spec = SnippetSpec(path=path, vault_path=vault_path, source="")
             return SnippetReport(spec, problems=(
-                Problem(vault_path, None, f"cannot read snippet: {err}"),))
+                Problem.snippet(vault_path, None, f"cannot read snippet: {err}"),))
         try:
             spec = parse_spec(path, source, vault_path)
         except SpecError as err:

@@ -64,7 +64,7 @@ def _error_box(root: ET.Element, report: SnippetReport) -> None:
     problems = list(report.problems)
     for p in problems:
         li = ET.SubElement(ul, "li")
-        where = p.path if p.line is None else f"{p.path}:{p.line}"
+        where = f"{p.path}:{p.line}" if p.line else p.path
         ET.SubElement(li, "code").text = where
         ET.SubElement(li, "span").text = f" {p.message}"
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..problems import Problem as Problem  # re-exported: the one problem type
+
 DEFAULTS: dict[str, Any] = {
     "timeout": 30.0,
     "repeat": 1,
@@ -44,19 +46,6 @@ _CMP_RE = re.compile(r"^\s*(==|!=|>=|<=|>|<)\s*(.*?)\s*$")
 _OPEN_RE = re.compile(r"^# /// kb\s*$")
 _CLOSE_RE = re.compile(r"^# ///\s*$")
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something an author must fix; ``line`` is 1-based in ``path`` or None."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -174,7 +163,7 @@ def find_header(source: str) -> tuple[int, list[str]] | None:
         if start is None:
             if _OPEN_RE.match(line):
                 if found is not None:
-                    raise SpecError([Problem("", number, "a second '# /// kb' block")])
+                    raise SpecError([Problem.snippet("", number, "a second '# /// kb' block")])
                 start, body = number, []
             continue
         if _CLOSE_RE.match(line):
@@ -186,11 +175,11 @@ def find_header(source: str) -> tuple[int, list[str]] | None:
             body.append(line[2:])
         else:
             raise SpecError(
-                [Problem("", number, "'# /// kb' block: every line must start with '# '"
+                [Problem.snippet("", number, "'# /// kb' block: every line must start with '# '"
                          " and the block must end with '# ///'")]
             )
     if start is not None:
-        raise SpecError([Problem("", start, "'# /// kb' block is never closed by '# ///'")])
+        raise SpecError([Problem.snippet("", start, "'# /// kb' block is never closed by '# ///'")])
     return found
 
 
@@ -199,7 +188,7 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
     try:
         header = find_header(source)
     except SpecError as err:
-        raise SpecError([Problem(vault_path, p.line, p.message) for p in err.problems]) from None
+        raise SpecError([Problem.snippet(vault_path, p.line, p.message) for p in err.problems]) from None
     if header is None:
         return SnippetSpec(path=path, vault_path=vault_path, source=source)
     start, body = header
@@ -214,30 +203,30 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
         m = _TOML_LINE_RE.search(str(err))
         # tomllib says "at end of document" when a value is cut off: blame the last line
         line = at(int(m.group(1)) - 1) if m else at(max(0, len(body) - 1))
-        raise SpecError([Problem(vault_path, line, f"malformed kb header: {err}")]) from None
+        raise SpecError([Problem.snippet(vault_path, line, f"malformed kb header: {err}")]) from None
 
     problems: list[Problem] = []
     locate = _Locator(body)
 
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(Problem(vault_path, at(locate.key(key)), f"unknown key {key!r} in "
+            problems.append(Problem.snippet(vault_path, at(locate.key(key)), f"unknown key {key!r} in "
                                     f"kb header (known: {', '.join(sorted(_TOP_KEYS))})"))
     values = dict(DEFAULTS)
     for key in DEFAULTS:
         if key not in data:
             continue
         value = data[key]
-        err = _check_value(key, value)
-        if err:
-            problems.append(Problem(vault_path, at(locate.key(key)), err))
+        invalid = _check_value(key, value)
+        if invalid:
+            problems.append(Problem.snippet(vault_path, at(locate.key(key)), invalid))
         else:
             values[key] = float(value) if key == "timeout" else value
 
     expects: list[Expect] = []
     raw_expects = data.get("expect", [])
     if not isinstance(raw_expects, list):
-        problems.append(Problem(vault_path, at(locate.key("expect")),
+        problems.append(Problem.snippet(vault_path, at(locate.key("expect")),
                                 "'expect' must be written as [[expect]] tables"))
         raw_expects = []
     for index, table in enumerate(raw_expects):
@@ -246,7 +235,7 @@ def parse_spec(path: Path, source: str, vault_path: str) -> SnippetSpec:
             expects.append(_parse_expect(table, at(table_line)))
         except _ExpectError as err:
             key_line = locate.key(err.key, after=table_line) if err.key else table_line
-            problems.append(Problem(vault_path, at(key_line), err.message))
+            problems.append(Problem.snippet(vault_path, at(key_line), err.message))
 
     if problems:
         raise SpecError(problems)
