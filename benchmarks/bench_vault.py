@@ -365,8 +365,8 @@ def _page_file(site: Path, note: NoteSpec) -> Path:
     return site / note.path[: -len(".md")] / "index.html"
 
 
-def serve_latency(n: int, tmp: Path, edits: int, say) -> dict[str, list[float]]:
-    """Seconds from saving a one-note edit to the reload, per server (engine, floor)."""
+def serve_latency(n: int, tmp: Path, edits: int, say) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds from saving a one-note edit to the reload, per server (engine, floor)."""
     eng_vault, flo_vault = write_vaults(n, tmp / "serve")
     notes = plan_notes(n, random.Random(SEED + n))  # the plan write_vaults used
     rng = random.Random(SEED)
@@ -376,7 +376,9 @@ def serve_latency(n: int, tmp: Path, edits: int, say) -> dict[str, list[float]]:
             for label, cfg, vault in (("floor", floor_cfg, flo_vault), ("engine", CONFIG, eng_vault))}
 
 
-def _serve_edits(label: str, cfg: Path, vault: Path, tmp: Path, pairs, say) -> list[float]:
+def _serve_edits(label: str, cfg: Path, vault: Path, tmp: Path, pairs, say) -> list[tuple[float, float]]:
+    import psutil
+
     serve_tmp = tmp / f"serve-tmp-{label}"
     serve_tmp.mkdir()
     env = {**os.environ, "KB_VAULT": str(vault), "KB_SNIPPETS": str(tmp / "snippets"),
@@ -385,6 +387,11 @@ def _serve_edits(label: str, cfg: Path, vault: Path, tmp: Path, pairs, say) -> l
     cmd = [*MKDOCS, "serve", "-f", str(cfg), "-a", f"127.0.0.1:{_free_port()}"]
     with log_path.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    server = psutil.Process(proc.pid)
+
+    def cpu() -> float:
+        t = server.cpu_times()
+        return t.user + t.system
 
     def log() -> str:
         return log_path.read_text(encoding="utf-8", errors="replace")
@@ -408,18 +415,20 @@ def _serve_edits(label: str, cfg: Path, vault: Path, tmp: Path, pairs, say) -> l
                 line = f"\n\n새 링크 {k}: [{target.name}]({rel_href(target, source)}) 를 덧붙였다.\n"
             path = vault / source.path
             text = path.read_text(encoding="utf-8") + line
-            before = log().count("Reloading browsers")
+            before, cpu_before = log().count("Reloading browsers"), cpu()
             path.write_text(text, encoding="utf-8")
             elapsed = wait_until(lambda b=before: log().count("Reloading browsers") > b, time.perf_counter())
+            used = cpu() - cpu_before
             page = _page_file(site, source).read_text(encoding="utf-8")
             assert f"새 링크 {k}" in page, f"{label}: the edited page lacks the edit"
             if label == "engine":
                 linked = _page_file(site, target).read_text(encoding="utf-8")
                 backlinks = linked[linked.find('class="kb-backlinks"'):]
                 assert f"새 링크 {k}" in backlinks, "engine: the linked note's backlinks lack the edit"
-            say(f"serve: {label} edit {k}{' (warm-up)' if k == 0 else ''}: {elapsed:.2f}s")
+            say(f"serve: {label} edit {k}{' (warm-up)' if k == 0 else ''}: {elapsed:.2f}s wall, "
+                f"{used:.2f}s CPU")
             if k:
-                times.append(elapsed)
+                times.append((elapsed, used))
             time.sleep(1.0)  # let the watcher settle between edits
         return times
     finally:
@@ -448,7 +457,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     rows = []
-    latency: dict[str, list[float]] = {}
+    latency: dict[str, list[tuple[float, float]]] = {}
     try:
         snippets = tmp / "snippets"
         snippets.mkdir()
@@ -518,12 +527,16 @@ def main() -> int:
               f"{lwall:>8.2f} {lcpu:>9.2f} {lcpu / fcpu:>15.3f}")
     print("links = the engine with KB_NOTE_PANELS=0 (no backlinks or local graph under each note)")
     if latency:
-        floor_s, eng_s = statistics.median(latency["floor"]), statistics.median(latency["engine"])
+        wall = {k: statistics.median(t for t, _ in v) for k, v in latency.items()}
+        cpu = {k: statistics.median(c for _, c in v) for k, v in latency.items()}
         print(f"serve latency at {args.serve_notes} notes, one-note edit adding a link, save -> browsers "
-              f"reload (median of {args.serve_edits}): floor {floor_s:.2f}s, engine {eng_s:.2f}s, "
-              f"engine/floor {eng_s / floor_s:.3f}")
-        print("  floor edits: " + ", ".join(f"{t:.2f}" for t in latency["floor"])
-              + "; engine edits: " + ", ".join(f"{t:.2f}" for t in latency["engine"]))
+              f"reload (median of {args.serve_edits}):")
+        print(f"  wall: floor {wall['floor']:.2f}s, engine {wall['engine']:.2f}s, "
+              f"engine/floor {wall['engine'] / wall['floor']:.3f}")
+        print(f"  cpu of the server: floor {cpu['floor']:.2f}s, engine {cpu['engine']:.2f}s, "
+              f"engine/floor {cpu['engine'] / cpu['floor']:.3f}")
+        for label, values in latency.items():
+            print(f"  {label} edits (wall/cpu s): " + ", ".join(f"{t:.2f}/{c:.2f}" for t, c in values))
     if len(rows) >= 2:
         (n0, f0, e0, _, fc0, ec0, _, lc0), (n1, f1, e1, _, fc1, ec1, _, lc1) = rows[0], rows[-1]
         print(f"growth {n0} -> {n1} notes (linear = {n1 / n0:.1f}x): "

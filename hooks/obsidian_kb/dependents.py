@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from .checks import LinkGraph, ResolvedLink
 from .graph import display_title, linked_notes
+from .problems import Problem
 from .vault import Note, VaultIndex
 
 #: (link as parsed, target vault path, target site path, anchor id, problem)
@@ -79,6 +80,19 @@ class RebuildPlan:
         return any(report_digest(s) != old.get(s) for s in inputs.snippets)
 
 
+@dataclass
+class RebuildMemory:
+    """What one build leaves for the next."""
+
+    state: VaultState | None = None
+    page_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+
+    def forget(self) -> None:
+        """The next build renders everything."""
+        self.state = None
+        self.page_problems = {}
+
+
 def digest(value: object) -> str:
     """A short stable digest of a record's ``repr`` (dataclasses, tuples, strings)."""
     return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -114,12 +128,14 @@ def _snippets(paths: Iterable[str], by_source: Mapping[str, list[ResolvedLink]])
     return tuple(sorted(found))
 
 
-def _backlinks(graph: LinkGraph, index: VaultIndex, target: str) -> tuple[BacklinkInput, ...]:
+def _backlinks(graph: LinkGraph, sources: Mapping[str, tuple[str, str | None]],
+               target: str) -> tuple[BacklinkInput, ...]:
+    """``sources``: vault path -> (title, site path) of every note."""
     found = []
     for link in graph.backlinks.get(target, ()):
-        note = index.notes.get(link.source)
-        if note is not None:
-            found.append((link.source, display_title(note), note.file.site_path, link.occurrence.context))
+        source = sources.get(link.source)
+        if source is not None:
+            found.append((link.source, source[0], source[1], link.occurrence.context))
     return tuple(found)
 
 
@@ -131,6 +147,7 @@ def vault_state(index: VaultIndex, graph: LinkGraph, *, layout: Hashable = None,
         by_source.setdefault(link.source, []).append(link)
     links = {path: tuple(_link_input(link) for link in found) for path, found in by_source.items()}
     linked = linked_notes(graph) if panels else set()
+    sources = {n.path: (display_title(n), n.file.site_path) for n in index} if panels else {}
     pages: dict[str, PageInputs] = {}
     tagged: list[tuple[str, str, tuple[str, ...]]] = []
     for note in index:
@@ -143,7 +160,7 @@ def vault_state(index: VaultIndex, graph: LinkGraph, *, layout: Hashable = None,
             links=links.get(note.path, ()),
             embeds=tuple((p, _text(index.notes[p]), links.get(p, ())) for p in embeds),
             snippets=_snippets([note.path, *embeds], by_source),
-            backlinks=_backlinks(graph, index, note.path) if panels else (),
+            backlinks=_backlinks(graph, sources, note.path) if panels else (),
             linked=note.path in linked,
         )
         if note.scan.tags:

@@ -170,7 +170,10 @@ class VaultBuild:
     def _plan(self, files: Files, generated: dict[str, str]) -> None:
         memory, session = self.memory, self.session
         memory.content_roots = (session.docs_dir, session.snippets_dir)
-        self.rebuild = Rebuild(session, memory.engine, layout=layout(files, self.config),
+        if memory.everything:
+            session.rebuild_memory.forget()
+            memory.everything = False
+        self.rebuild = Rebuild(session, session.rebuild_memory, layout=layout(files, self.config),
                                incremental=memory.dirty, generated=generated)
         if memory.dirty:
             log.info(self.rebuild.summary())
@@ -182,8 +185,9 @@ class VaultBuild:
         if self.memory.dirty and self.rebuild is not None:
             use_plan(files, self.rebuild)
 
-    def restore_skipped(self, files: Files) -> None:
+    def restore_skipped(self, env: Any, files: Files) -> None:
         self.files = files
+        env.bytecode_cache = self.memory.templates
         if self.memory.dirty and self.rebuild is not None and not self.rebuild.full:
             restore_skipped(files, self.config, self.memory)
 

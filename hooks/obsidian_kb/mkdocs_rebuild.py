@@ -30,13 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
-from .rebuild import Rebuild, RebuildMemory
+from .rebuild import Rebuild
 from .watch import is_content
 
 log = get_plugin_logger("obsidian_kb")
@@ -44,6 +46,8 @@ log = get_plugin_logger("obsidian_kb")
 #: Page meta that Material's navigation shows for every page, next to the title.
 NAV_META = ("icon", "status", "subtitle")
 SEARCH_INDEX = "search/search_index.json"
+#: Theme pages made of the navigation and the configuration only.
+NAV_ONLY_TEMPLATES = ("404.html", "sitemap.xml")
 #: ``mkdocs serve`` options that are not configuration (``mkdocs.commands.serve.serve``).
 SERVE_ONLY = ("livereload", "build_type", "watch_theme", "watch", "open_in_browser")
 
@@ -61,24 +65,43 @@ class PageMemory:
         return (self.title, *(repr(self.meta.get(k)) for k in NAV_META))
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept across builds: each build makes a new Jinja
+    environment, which would otherwise compile every template of the theme again
+    (Jinja checks each entry against the template's source)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
 @dataclass
 class SiteMemory:
     """Kept by the plugin for a whole ``mkdocs serve``."""
 
-    engine: RebuildMemory = field(default_factory=RebuildMemory)
     pages: dict[str, PageMemory] = field(default_factory=dict)  # by src_uri
     search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page URL -> entries
     #: True while the builder below runs a dirty build
     dirty: bool = False
     #: a dirty build met a change the navigation of every page shows: build everything now
     again: bool = False
+    #: the next build renders every page (the session forgets what it compared with)
+    everything: bool = False
     #: watched files changed since the last build, and the folders holding content
     changed: set[str] = field(default_factory=set)
     content_roots: tuple[Path, ...] = ()
+    templates: TemplateCache = field(default_factory=TemplateCache)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def forget(self) -> None:
-        self.engine.forget()
+        self.everything = True
         self.pages.clear()
         self.search.clear()
 
@@ -86,7 +109,8 @@ class SiteMemory:
 def layout(files: Files, config: MkDocsConfig) -> Hashable:
     """What the navigation of every page is made of, besides titles (compared after reading)."""
     pages = tuple((f.src_uri, f.url, f.inclusion.name) for f in files if f.is_documentation_page())
-    return pages, repr(config.nav), repr(config.not_in_nav), repr(config.exclude_docs)
+    # the build date is in every page's meta and in the sitemap
+    return pages, repr(config.nav), repr(config.not_in_nav), repr(config.exclude_docs), get_build_date()
 
 
 def use_plan(files: Files, rebuild: Rebuild) -> None:
@@ -121,6 +145,9 @@ def restore_skipped(files: Files, config: MkDocsConfig, memory: SiteMemory) -> N
             memory.again = True  # every page's navigation shows it
     if skipped:
         _material_tags_in_order(config, _doc_pages(files), {p.file.src_uri for p in skipped})
+    if not memory.again:
+        # Same pages, titles and navigation: the previous build's 404 page and sitemap stand.
+        config.theme.static_templates.difference_update(NAV_ONLY_TEMPLATES)
 
 
 def _material_tags_in_order(config: MkDocsConfig, pages: list[Page], skipped: set[str]) -> None:

@@ -129,7 +129,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
 
     @event_priority(150)  # before Material's tags plugin fills its listings (100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        self._build().restore_skipped(files)
+        self._build().restore_skipped(env, files)
         return env
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -13,25 +13,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from .dependents import LinkInput, PageInputs, RebuildPlan, VaultState, digest, plan_rebuild, vault_state
-from .problems import Problem
+from .dependents import (
+    LinkInput,
+    PageInputs,
+    RebuildMemory,
+    RebuildPlan,
+    digest,
+    plan_rebuild,
+    vault_state,
+)
 from .session import BuildSession
 from .wikilink import WIKILINK_RE, parse_wikilink
-
-
-@dataclass
-class RebuildMemory:
-    """What one build leaves for the next."""
-
-    state: VaultState | None = None
-    page_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
-
-    def forget(self) -> None:
-        """The next build renders everything."""
-        self.state = None
-        self.page_problems = {}
 
 
 class Rebuild:

@@ -39,6 +39,7 @@ Public surface (kept stable for the other hosts and for incremental rebuilds):
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ from markdown import Extension, Markdown
 
 from . import search
 from .backlinks import collect_backlinks, render_backlinks
-from .checks import LinkGraph, resolve_vault
+from .checks import LinkGraph, known_resolutions, resolve_vault
+from .dependents import RebuildMemory
 from .graph import (
     GRAPH_JSON,
     GRAPH_PAGE,
@@ -150,6 +152,10 @@ class BuildSession:
         #: What the build before this one indexed and resolved (None on the first build).
         self.previous_index: VaultIndex | None = None
         self.previous_graph: LinkGraph | None = None
+        self._previous_slugify: Slugify | None = None
+        #: what incremental rebuilds compare with (see .rebuild); lives as long as the session
+        self.rebuild_memory = RebuildMemory()
+        self._vault_paths: dict[tuple[Path, Path], str] = {}
         self._begin(settings)
 
     def restart(self, settings: Settings, *, warn: Warn | None = None,
@@ -203,16 +209,28 @@ class BuildSession:
 
     # -- the vault ------------------------------------------------------------
     def _vault_path(self, abs_path: Path) -> str:
-        try:
-            return abs_path.resolve().relative_to(self.vault_root).as_posix()
-        except ValueError:
-            return abs_path.name
+        key = (abs_path, self.vault_root)
+        found = self._vault_paths.get(key)
+        if found is None:  # resolving costs a system call per folder; kept across rebuilds
+            try:
+                found = abs_path.resolve().relative_to(self.vault_root).as_posix()
+            except ValueError:
+                found = abs_path.name
+            self._vault_paths[key] = found
+        return found
 
     def index_files(self, sources: Iterable[SourceFile]) -> VaultIndex:
         index = VaultIndex()
+        # An unchanged note keeps the previous build's scan (same text, same heading ids).
+        before = self.previous_index
+        if before is None or not _same_function(self.slugify, self._previous_slugify):
+            before = None
+        self._previous_slugify = self.slugify
         for source in sources:
-            index.add(VaultFile(self._vault_path(source.abs_path), source.abs_path, source.site_path),
-                      source.text, slugify=self.slugify)
+            path = self._vault_path(source.abs_path)
+            known = before.notes.get(path) if before is not None else None
+            index.add(VaultFile(path, source.abs_path, source.site_path),
+                      source.text, slugify=self.slugify, known=known.scan if known else None)
         if self.snippets_dir.is_dir() and not _inside(self.snippets_dir, self.docs_dir):
             for path in sorted(self.snippets_dir.rglob("*.py")):
                 index.add(VaultFile(self._vault_path(path), path, None), slugify=self.slugify)
@@ -255,7 +273,8 @@ class BuildSession:
         self.context.urls = dict(urls)
         self.context.href_bases = href_bases
         self.context.tag_href = self._tag_href()
-        self.graph = resolve_vault(index, self.context.resolver)
+        self.graph = resolve_vault(index, known_resolutions(self.previous_index, self.previous_graph, index)
+                                   or self.context.resolver)
         self.context.remember(link.resolution for link in self.graph.links)
         for problem in self.graph.problems:
             self._warn(problem)
@@ -447,6 +466,15 @@ def write_report(site_dir: Path, problems: Iterable[Problem]) -> Path:
     (out / "link-report.json").write_text(report_json(problems), encoding="utf-8")
     (out / "link-report.txt").write_text(report_text(problems), encoding="utf-8")
     return out
+
+
+def _same_function(a: object, b: object) -> bool:
+    """``a`` and ``b`` compute the same: one function, or partials of one function with the
+    same arguments (each load of ``mkdocs.yml`` makes a new ``pymdownx.slugs.slugify``)."""
+    if a is b:
+        return True
+    return (isinstance(a, functools.partial) and isinstance(b, functools.partial)
+            and a.func is b.func and a.args == b.args and a.keywords == b.keywords)
 
 
 def _inside(path: Path, folder: Path) -> bool:

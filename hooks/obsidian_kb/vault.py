@@ -73,7 +73,9 @@ class VaultIndex:
     by_name: dict[str, list[VaultFile]] = field(default_factory=lambda: defaultdict(list))
     by_site_path: dict[str, VaultFile] = field(default_factory=dict)
 
-    def add(self, file: VaultFile, text: str | None = None, slugify: Slugify = default_slugify) -> None:
+    def add(self, file: VaultFile, text: str | None = None, slugify: Slugify = default_slugify,
+            known: NoteScan | None = None) -> None:
+        """``known``: the scan of this note from an earlier build, reused when its text is ``text``."""
         self.files[file.path] = file
         self.by_key[file.key] = file
         self.by_name[fold(file.name)].append(file)
@@ -82,7 +84,8 @@ class VaultIndex:
         if file.is_note:
             if text is None:
                 text = file.abs_path.read_text(encoding="utf-8", errors="replace")
-            self.notes[file.path] = Note(file, scan_note(text, slugify))
+            scan = known if known is not None and known.text == text else scan_note(text, slugify)
+            self.notes[file.path] = Note(file, scan)
 
     def finish(self) -> VaultIndex:
         """Order same-named files by Obsidian's tie-break: shortest path, then name."""
