@@ -319,9 +319,16 @@ def _filter_watcher(server: Any, config: MkDocsConfig, memory: SiteMemory, ignor
         return schedule(_ContentOnly(handler, str(path), memory, ignored), path, *args, **kwargs)
 
     observer.schedule = content_only
-    docs = os.path.abspath(config.docs_dir)
-    server.unwatch(docs)
-    server.watch(docs)
+    # MkDocs scheduled these before on_serve: schedule them again, through the filter
+    # (a change of mkdocs.yml or the theme is then noted too, and means a full build).
+    for path in (config.docs_dir, config.config_file_path, *config.theme.dirs):
+        if not path:
+            continue
+        try:
+            server.unwatch(path)
+        except KeyError:  # not watched (no --watch-theme)
+            continue
+        server.watch(path)
 
 
 def _under(path: Path, roots: Iterable[Path]) -> bool:

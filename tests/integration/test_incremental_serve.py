@@ -2,7 +2,7 @@
 site it leaves is the site a clean build makes.
 
 A real server on a copy of the fixture vault (plugin form, Material's search and
-tags plugins on). A scripted series of edits, renames and deletions; after each
+tags plugins on). A scripted series of edits, renames and deletions (and one of ``mkdocs.yml``); after each
 one the served site folder is compared, file by file and byte by byte, with a
 clean ``mkdocs build`` of the same vault (search index, graph, link report and
 sitemap included). The log must show that the small edits rendered a few pages,
@@ -180,6 +180,9 @@ def test_incremental_site_equals_a_clean_build(server, tmp_path):
          "rendering every page"),
         ("a changed title (every page's navigation shows it)",
          lambda: _replace(docs / "index.md", "# 지식 베이스", "# 지식 창고"), "building every page"),
+        ("mkdocs.yml (every page shows the site name)",
+         lambda: _replace(server.project / "mkdocs.yml", "site_name: 내 노트", "site_name: 내 노트 모음"),
+         "rendering every page"),
     ]
     for number, (what, edit, expected_log) in enumerate(steps, 1):
         before, log_before = server.builds(), len(server.text())
