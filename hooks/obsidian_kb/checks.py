@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .problems import Problem
 from .resolver import Resolution, Resolver
-from .scan import LinkOccurrence
+from .scan import LinkOccurrence, NoteScan
 from .vault import VaultIndex
+from .wikilink import LinkSpec
 
 
 @dataclass(frozen=True)
@@ -61,18 +63,19 @@ class KnownResolutions(Resolver):
     the same files exist, and a link into a note whose scan was reused (its text did not
     change) finds the same heading or block."""
 
-    def __init__(self, index: VaultIndex, known: dict[tuple[object, str], Resolution],
-                 scans: dict[str, object]) -> None:
+    def __init__(self, index: VaultIndex, known: Mapping[tuple[LinkSpec, str], Resolution],
+                 scans: Mapping[str, NoteScan]) -> None:
         super().__init__(index)
         self.known = known
         self.scans = scans
 
-    def resolve(self, spec, source: str) -> Resolution:
+    def resolve(self, spec: LinkSpec, source: str) -> Resolution:
         found = self.known.get((spec, source))
         if found is not None:
             target = found.file
-            note = self.index.notes.get(target.path) if target is not None else None
-            if note is None or self.scans.get(target.path) is note.scan:
+            if target is None or target.path not in self.index.notes:
+                return found  # which file a path names depends on the files only
+            if self.scans.get(target.path) is self.index.notes[target.path].scan:
                 return found
         return super().resolve(spec, source)
 

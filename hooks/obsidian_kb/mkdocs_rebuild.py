@@ -138,7 +138,7 @@ def restore_skipped(files: Files, config: MkDocsConfig, memory: SiteMemory) -> N
                 memory.again = True  # never rendered: nothing to show for it
                 continue
             page.meta = dict(kept.meta)
-            page.title = kept.title  # type: ignore[misc]  # MkDocs' weak_property: settable
+            page.title = kept.title  # MkDocs' weak_property: settable
             page.present_anchor_ids = set(kept.anchors) if kept.anchors is not None else None
             skipped.append(page)
         elif kept is not None and _remember(page).nav != kept.nav:

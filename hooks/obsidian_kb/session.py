@@ -227,9 +227,9 @@ class BuildSession:
             before = None
         self._previous_slugify = self.slugify
         for source in sources:
-            path = self._vault_path(source.abs_path)
-            known = before.notes.get(path) if before is not None else None
-            index.add(VaultFile(path, source.abs_path, source.site_path),
+            vault_path = self._vault_path(source.abs_path)
+            known = before.notes.get(vault_path) if before is not None else None
+            index.add(VaultFile(vault_path, source.abs_path, source.site_path),
                       source.text, slugify=self.slugify, known=known.scan if known else None)
         if self.snippets_dir.is_dir() and not _inside(self.snippets_dir, self.docs_dir):
             for path in sorted(self.snippets_dir.rglob("*.py")):
