@@ -170,6 +170,8 @@ class VaultBuild:
     def _plan(self, files: Files, generated: dict[str, str]) -> None:
         memory, session = self.memory, self.session
         memory.content_roots = (session.docs_dir, session.snippets_dir)
+        if not memory.serving:
+            return  # `mkdocs build`: no rebuild follows, nothing to compare or keep
         if memory.everything:
             session.rebuild_memory.forget()
             memory.everything = False
@@ -221,15 +223,16 @@ class VaultBuild:
     def finish(self) -> int:
         """Write the site's extra files and the report; the number of distinct problems."""
         site_dir = Path(self.config.site_dir)
-        if self.files is not None:
-            merge_search(site_dir, self.files, self.memory, dirty=self.memory.dirty)
+        files = self.files if self.memory.serving else None
+        if files is not None:
+            merge_search(site_dir, files, self.memory, dirty=self.memory.dirty)
         if self.rebuild is not None:
             self.rebuild.report_kept_problems()
         out = self.session.finish(site_dir)
         if self.rebuild is not None:
             self.rebuild.remember()
-        if self.files is not None:
-            remember_pages(self.files, self.memory)
+        if files is not None:
+            remember_pages(files, self.memory)
         count = len(set(self.session.problems))
         if count:
             log.info("link report: %d problem(s), see %s", count, out / "link-report.txt")

@@ -88,6 +88,8 @@ class SiteMemory:
 
     pages: dict[str, PageMemory] = field(default_factory=dict)  # by src_uri
     search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page URL -> entries
+    #: True under ``mkdocs serve`` (only then can a rebuild follow: keep what it compares with)
+    serving: bool = False
     #: True while the builder below runs a dirty build
     dirty: bool = False
     #: a dirty build met a change the navigation of every page shows: build everything now

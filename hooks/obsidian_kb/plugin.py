@@ -85,7 +85,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
 
     # -- lifecycle ----------------------------------------------------------------
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        self.serving = command == "serve"
+        self.serving = self.memory.serving = command == "serve"
         self._engine_stamp = engine_stamp(*self._watched)
 
     def on_shutdown(self) -> None:
