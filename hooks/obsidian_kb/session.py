@@ -16,9 +16,11 @@ Public surface (kept stable for the other hosts and for incremental rebuilds):
   1. ``configure(extensions, configs)`` — the Markdown extension list with the
      Obsidian extension added (call once per host configuration);
   2. ``index_files(sources)`` — scan the vault (one pass, before any page);
-  3. ``assets()`` / ``generated_pages(existing)`` — files for the host to add;
-  4. ``start(urls)`` — site path -> URL of every file; resolves every link
-     once, reports link problems, starts every snippet in the background;
+  3. ``assets()`` / ``generated_pages(existing)`` — files for the host to add,
+     ``asset_urls()`` — the scripts and stylesheets every page loads;
+  4. ``start(urls, href_bases=None)`` — site path -> URL of every file;
+     resolves every link once, reports link problems, starts every snippet in
+     the background (``href_bases``: see ``RenderContext.href_bases``);
   5. per page: ``enter_page(site_path, meta)`` before its Markdown renders
      (``page_context(site_path)`` gives a page its own render context),
      ``leave_page(site_path, html)`` after, ``page_anchors(site_path)`` for
