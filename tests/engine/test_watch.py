@@ -32,7 +32,7 @@ def test_a_cache_folder_set_up_elsewhere_is_ignored():
     assert is_content(ROOT / "cached.md", ROOT, ignored=[ROOT / "cache"])
 
 
-def test_the_watched_root_may_itself_sit_in_a_dot_folder():
-    root = Path("/home/me/.local/vault")
+def test_the_watched_root_may_itself_sit_in_a_dot_folder(tmp_path):
+    root = tmp_path / ".local" / "vault"
     assert is_content(root / "노트.md", root)
     assert not is_content(root / ".obsidian" / "app.json", root)
