@@ -17,10 +17,19 @@ check for warnings; the others with ``-q``); the median is reported, as wall
 seconds (``time.perf_counter``) and as CPU seconds of the build process (less
 disturbed by other work on a shared machine).
 
+Then the **serve latency**: ``mkdocs serve`` on a ``--serve-notes`` vault (1,000
+notes), engine and floor one after the other in the same run. Each edit appends
+a sentence with a link to another note (a wikilink for the engine, the equivalent
+Markdown link for the floor) and is timed from the moment the file is saved
+until the server tells browsers to reload (its ``Reloading browsers`` line); for
+the engine the served files are then checked to hold the new link on the edited
+page and the edited note among the linked note's backlinks. One warm-up edit,
+then the median of ``--serve-edits`` edits.
+
 Usage::
 
     python benchmarks/bench_vault.py [--sizes 1000 5000] [--repeat 2]
-        [--profile] [--keep]
+        [--serve-notes 1000] [--serve-edits 3] [--profile] [--keep]
 
 Progress goes to stderr, the final table to stdout. Temp dirs are removed.
 """
@@ -343,6 +352,93 @@ def profile_engine(env: dict[str, str], top: int) -> tuple[float, float, str]:
     return prof_total, engine, out.getvalue()
 
 
+# -- serve latency ------------------------------------------------------------------
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _page_file(site: Path, note: NoteSpec) -> Path:
+    return site / note.path[: -len(".md")] / "index.html"
+
+
+def serve_latency(n: int, tmp: Path, edits: int, say) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds from saving a one-note edit to the reload, per server (engine, floor)."""
+    eng_vault, flo_vault = write_vaults(n, tmp / "serve")
+    notes = plan_notes(n, random.Random(SEED + n))  # the plan write_vaults used
+    rng = random.Random(SEED)
+    pairs = [tuple(rng.sample(notes, 2)) for _ in range(edits + 1)]
+    floor_cfg = floor_config(tmp)
+    return {label: _serve_edits(label, cfg, vault, tmp, pairs, say)
+            for label, cfg, vault in (("floor", floor_cfg, flo_vault), ("engine", CONFIG, eng_vault))}
+
+
+def _serve_edits(label: str, cfg: Path, vault: Path, tmp: Path, pairs, say) -> list[tuple[float, float]]:
+    import psutil
+
+    serve_tmp = tmp / f"serve-tmp-{label}"
+    serve_tmp.mkdir()
+    env = {**os.environ, "KB_VAULT": str(vault), "KB_SNIPPETS": str(tmp / "snippets"),
+           "TMPDIR": str(serve_tmp), "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
+    log_path = tmp / f"serve-{label}.log"
+    cmd = [*MKDOCS, "serve", "-f", str(cfg), "-a", f"127.0.0.1:{_free_port()}"]
+    with log_path.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    server = psutil.Process(proc.pid)
+
+    def cpu() -> float:
+        t = server.cpu_times()
+        return t.user + t.system
+
+    def log() -> str:
+        return log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_until(done, start: float) -> float:
+        while not done():
+            if proc.poll() is not None or time.perf_counter() - start > 900:
+                raise SystemExit(f"mkdocs serve ({label}) failed:\n{log()[-4000:]}")
+            time.sleep(0.02)
+        return time.perf_counter() - start
+
+    try:
+        first = wait_until(lambda: "Serving on" in log(), time.perf_counter())
+        say(f"serve: {label} first build {first:.1f}s")
+        site = next(p for p in serve_tmp.glob("mkdocs_*") if p.is_dir())
+        times = []
+        for k, (source, target) in enumerate(pairs):
+            if label == "engine":
+                line = f"\n\n새 링크 {k}: [[{target.path[:-3]}]] 를 덧붙였다.\n"
+            else:
+                line = f"\n\n새 링크 {k}: [{target.name}]({rel_href(target, source)}) 를 덧붙였다.\n"
+            path = vault / source.path
+            text = path.read_text(encoding="utf-8") + line
+            before, cpu_before = log().count("Reloading browsers"), cpu()
+            path.write_text(text, encoding="utf-8")
+            elapsed = wait_until(lambda b=before: log().count("Reloading browsers") > b, time.perf_counter())
+            used = cpu() - cpu_before
+            page = _page_file(site, source).read_text(encoding="utf-8")
+            assert f"새 링크 {k}" in page, f"{label}: the edited page lacks the edit"
+            if label == "engine":
+                linked = _page_file(site, target).read_text(encoding="utf-8")
+                backlinks = linked[linked.find('class="kb-backlinks"'):]
+                assert f"새 링크 {k}" in backlinks, "engine: the linked note's backlinks lack the edit"
+            say(f"serve: {label} edit {k}{' (warm-up)' if k == 0 else ''}: {elapsed:.2f}s wall, "
+                f"{used:.2f}s CPU")
+            if k:
+                times.append((elapsed, used))
+            time.sleep(1.0)  # let the watcher settle between edits
+        return times
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
@@ -350,6 +446,9 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true",
                     help="also cProfile an in-process engine build of the first size (engine share)")
     ap.add_argument("--top", type=int, default=25, help="engine functions shown with --profile")
+    ap.add_argument("--serve-notes", type=int, default=1000,
+                    help="vault size of the serve-latency comparison (0 skips it)")
+    ap.add_argument("--serve-edits", type=int, default=3, help="timed edits per server")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (for debugging)")
     args = ap.parse_args()
 
@@ -358,9 +457,12 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     rows = []
+    latency: dict[str, list[tuple[float, float]]] = {}
     try:
         snippets = tmp / "snippets"
         snippets.mkdir()
+        if args.serve_notes:
+            latency = serve_latency(args.serve_notes, tmp, args.serve_edits, say)
         for n in args.sizes:
             floor_cfg = floor_config(tmp)  # per size: mkdocs.yml may change during a long run
             say(f"{n} notes: generating vaults")
@@ -424,6 +526,17 @@ def main() -> int:
               f"{fcpu:>9.2f} {ecpu:>10.2f} {ecpu / fcpu:>9.3f} {sh:>12} "
               f"{lwall:>8.2f} {lcpu:>9.2f} {lcpu / fcpu:>15.3f}")
     print("links = the engine with KB_NOTE_PANELS=0 (no backlinks or local graph under each note)")
+    if latency:
+        wall = {k: statistics.median(t for t, _ in v) for k, v in latency.items()}
+        cpu = {k: statistics.median(c for _, c in v) for k, v in latency.items()}
+        print(f"serve latency at {args.serve_notes} notes, one-note edit adding a link, save -> browsers "
+              f"reload (median of {args.serve_edits}):")
+        print(f"  wall: floor {wall['floor']:.2f}s, engine {wall['engine']:.2f}s, "
+              f"engine/floor {wall['engine'] / wall['floor']:.3f}")
+        print(f"  cpu of the server: floor {cpu['floor']:.2f}s, engine {cpu['engine']:.2f}s, "
+              f"engine/floor {cpu['engine'] / cpu['floor']:.3f}")
+        for label, values in latency.items():
+            print(f"  {label} edits (wall/cpu s): " + ", ".join(f"{t:.2f}/{c:.2f}" for t, c in values))
     if len(rows) >= 2:
         (n0, f0, e0, _, fc0, ec0, _, lc0), (n1, f1, e1, _, fc1, ec1, _, lc1) = rows[0], rows[-1]
         print(f"growth {n0} -> {n1} notes (linear = {n1 / n0:.1f}x): "

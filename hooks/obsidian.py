@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
 from obsidian_kb.plugin import ObsidianKBPlugin
 
 _plugin = ObsidianKBPlugin()
@@ -39,12 +40,22 @@ def on_files(files, config):
     return _plugin.on_files(files, config=config)
 
 
+@event_priority(-100)  # the same priorities as the plugin's events
 def on_nav(nav, config, files):
     return _plugin.on_nav(nav, config=config, files=files)
 
 
 def on_page_read_source(page, config):
     return _plugin.on_page_read_source(page=page, config=config)
+
+
+@event_priority(150)
+def on_env(env, config, files):
+    return _plugin.on_env(env, config=config, files=files)
+
+
+def on_serve(server, config, builder):
+    return _plugin.on_serve(server, config=config, builder=builder)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -59,5 +70,6 @@ def on_post_page(output, page, config):
     return _plugin.on_post_page(output, page=page, config=config)
 
 
+@event_priority(-50)
 def on_post_build(config):
     _plugin.on_post_build(config=config)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .embed_cycles import Embed, find_embed_cycles
 from .problems import Problem
 from .resolver import Resolution, Resolver
-from .scan import LinkOccurrence
+from .scan import LinkOccurrence, NoteScan
 from .vault import VaultIndex
+from .wikilink import LinkSpec
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,37 @@ def resolve_vault(index: VaultIndex, resolver: Resolver | None = None) -> LinkGr
         problems=tuple(sorted(problems)),
         backlinks={k: tuple(v) for k, v in incoming.items()},
     )
+
+
+class KnownResolutions(Resolver):
+    """A resolver that gives back the previous build's answer while it must still hold:
+    the same files exist, and a link into a note whose scan was reused (its text did not
+    change) finds the same heading or block."""
+
+    def __init__(self, index: VaultIndex, known: Mapping[tuple[LinkSpec, str], Resolution],
+                 scans: Mapping[str, NoteScan]) -> None:
+        super().__init__(index)
+        self.known = known
+        self.scans = scans
+
+    def resolve(self, spec: LinkSpec, source: str) -> Resolution:
+        found = self.known.get((spec, source))
+        if found is not None:
+            target = found.file
+            if target is None or target.path not in self.index.notes:
+                return found  # which file a path names depends on the files only
+            if self.scans.get(target.path) is self.index.notes[target.path].scan:
+                return found
+        return super().resolve(spec, source)
+
+
+def known_resolutions(previous_index: VaultIndex | None, previous_graph: LinkGraph | None,
+                      index: VaultIndex) -> Resolver | None:
+    """A :class:`KnownResolutions` when the vault holds the same files as before, else None."""
+    if previous_index is None or previous_graph is None:
+        return None
+    if previous_index.files != index.files:  # a file added, removed, renamed or republished
+        return None
+    known = {(link.occurrence.spec, link.source): link.resolution for link in previous_graph.links}
+    scans = {path: note.scan for path, note in previous_index.notes.items()}
+    return KnownResolutions(index, known, scans)

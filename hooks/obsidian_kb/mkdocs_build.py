@@ -20,8 +20,18 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .headings import default_slugify
+from .mkdocs_rebuild import (
+    SiteMemory,
+    clean_site,
+    layout,
+    merge_search,
+    remember_pages,
+    restore_skipped,
+    use_plan,
+)
 from .notebook import configure_notebooks
 from .problems import Problem
+from .rebuild import Rebuild
 from .session import BuildSession, Settings, SourceFile, find_vault_root
 from .tags import TagAnchors
 from .theme_text import html_text, page_title, theme_properties
@@ -74,10 +84,14 @@ class VaultBuild:
     """One MkDocs build, translated event by event onto a :class:`BuildSession`."""
 
     def __init__(self, config: MkDocsConfig, options: PluginConfig,
-                 session: BuildSession | None = None) -> None:
+                 session: BuildSession | None = None, memory: SiteMemory | None = None) -> None:
         """``session``: the one kept from the previous build (``mkdocs serve``), restarted."""
         self.config = config
         self.options = options
+        # what the previous build of this server left (incremental rebuilds, mkdocs_rebuild)
+        self.memory = memory if memory is not None else SiteMemory()
+        self.rebuild: Rebuild | None = None
+        self.files: Files | None = None
         toc = config.mdx_configs.get("toc", {})
         settings = self._settings(toc.get("slugify"))
         if session is None:
@@ -164,12 +178,40 @@ class VaultBuild:
         for asset in self.session.assets():
             files.append(File.generated(self.config, asset.site_path, abs_src_path=str(asset.abs_path)))
         existing = {f.src_uri for f in files}
+        markdown = {}
         for generated in self.session.generated_pages(existing):
             page = File.generated(self.config, generated.site_path, content="")
-            page.content_string = generated.content(page.url)
+            page.content_string = markdown[page.src_uri] = generated.content(page.url)
             files.append(page)
         self.session.start({f.src_uri: f.url for f in files})
+        self._plan(files, markdown)
         return files
+
+    def _plan(self, files: Files, generated: dict[str, str]) -> None:
+        memory, session = self.memory, self.session
+        memory.content_roots = (session.docs_dir, session.snippets_dir)
+        if not memory.serving:
+            return  # `mkdocs build`: no rebuild follows, nothing to compare or keep
+        if memory.everything:
+            session.rebuild_memory.forget()
+            memory.everything = False
+        self.rebuild = Rebuild(session, session.rebuild_memory, layout=layout(files, self.config),
+                               incremental=memory.dirty, generated=generated)
+        if memory.dirty:
+            log.info(self.rebuild.summary())
+            if self.rebuild.full:
+                clean_site(self.config)  # what a clean build would do first
+
+    # -- on_nav / on_env: dirty builds of mkdocs serve ----------------------------
+    def follow_plan(self, files: Files) -> None:
+        if self.memory.dirty and self.rebuild is not None:
+            use_plan(files, self.rebuild)
+
+    def restore_skipped(self, env: Any, files: Files) -> None:
+        self.files = files
+        env.bytecode_cache = self.memory.templates
+        if self.memory.dirty and self.rebuild is not None and not self.rebuild.full:
+            restore_skipped(files, self.config, self.memory)
 
     # -- per page -------------------------------------------------------------
     def page_source(self, page: Page) -> str | None:
@@ -177,6 +219,8 @@ class VaultBuild:
         return self.session.page_source(page.file.src_uri)
 
     def enter_page(self, page: Page) -> None:
+        if self.rebuild is not None:
+            self.rebuild.rendered(page.file.src_uri)
         self.session.enter_page(page.file.src_uri, page.meta)
         theme_page_meta(page)
 
@@ -204,7 +248,17 @@ class VaultBuild:
 
     def finish(self) -> int:
         """Write the site's extra files and the report; the number of distinct problems."""
-        out = self.session.finish(Path(self.config.site_dir))
+        site_dir = Path(self.config.site_dir)
+        files = self.files if self.memory.serving else None
+        if files is not None:
+            merge_search(site_dir, files, self.memory, dirty=self.memory.dirty)
+        if self.rebuild is not None:
+            self.rebuild.report_kept_problems()
+        out = self.session.finish(site_dir)
+        if self.rebuild is not None:
+            self.rebuild.remember()
+        if files is not None:
+            remember_pages(files, self.memory)
         count = len(set(self.session.problems))
         if count:
             log.info("link report: %d problem(s), see %s", count, out / "link-report.txt")

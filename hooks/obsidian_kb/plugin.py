@@ -19,10 +19,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .mkdocs_build import VaultBuild, install_vault_walk, theme_nav
+from .mkdocs_rebuild import SiteMemory, serve_incrementally
 from .session import BuildSession
 
 log = get_plugin_logger("obsidian_kb")
@@ -81,10 +81,11 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
         self.serving = False
         self._engine_stamp = engine_stamp()
         self._watched: list[Path] = []
+        self.memory = SiteMemory()  # what one build of `mkdocs serve` leaves for the next
 
     # -- lifecycle ----------------------------------------------------------------
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        self.serving = command == "serve"
+        self.serving = self.memory.serving = command == "serve"
         self._engine_stamp = engine_stamp(*self._watched)
 
     def on_shutdown(self) -> None:
@@ -114,7 +115,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
         # One session for the life of this instance (all of `mkdocs serve`); restarting it
         # first stops whatever a build that never reached post_build or build_error left.
         session = self.build.session if self.build is not None else self._session
-        self.build = VaultBuild(config, self.config, session)
+        self.build = VaultBuild(config, self.config, session, self.memory)
         self._session = self.build.session
         install_vault_walk(lambda: self.build)
         return self.build.configure()
@@ -122,8 +123,20 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         return self._build().index_files(files)
 
-    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+    @event_priority(-100)  # after every plugin that adds or replaces files
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self._build().follow_plan(files)
         return theme_nav(nav, config)
+
+    @event_priority(150)  # before Material's tags plugin fills its listings (100)
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self._build().restore_skipped(env, files)
+        return env
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """After the first build, rebuild only the pages a change reaches (mkdocs_rebuild)."""
+        ignored = [Path(self.config.cache_dir)] if self.config.cache_dir else []
+        return serve_incrementally(server, config, builder, self.memory, ignored)
 
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
         return self._build().page_source(page)
@@ -139,6 +152,7 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return self._build().finish_page(output, page)
 
+    @event_priority(-50)  # after the search plugin wrote the index it patches
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._build()
         try:

@@ -41,6 +41,7 @@ Public surface (kept stable for the other hosts and for incremental rebuilds):
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -51,7 +52,8 @@ from markdown import Extension, Markdown
 
 from . import search
 from .backlinks import collect_backlinks, render_backlinks
-from .checks import LinkGraph, resolve_vault
+from .checks import LinkGraph, known_resolutions, resolve_vault
+from .dependents import RebuildMemory
 from .graph import (
     GRAPH_JSON,
     GRAPH_PAGE,
@@ -66,7 +68,7 @@ from .notebook import link_notebook
 from .page_source import page_source
 from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
-from .snippets import SnippetRunner
+from .snippets import SnippetReport, SnippetRunner
 from .tags import (
     OWN_ANCHORS,
     TAGS_PAGE,
@@ -152,6 +154,10 @@ class BuildSession:
         #: What the build before this one indexed and resolved (None on the first build).
         self.previous_index: VaultIndex | None = None
         self.previous_graph: LinkGraph | None = None
+        self._previous_slugify: Slugify | None = None
+        #: what incremental rebuilds compare with (see .rebuild); lives as long as the session
+        self.rebuild_memory = RebuildMemory()
+        self._vault_paths: dict[tuple[Path, Path], str] = {}
         self._begin(settings)
 
     def restart(self, settings: Settings, *, warn: Warn | None = None,
@@ -185,6 +191,8 @@ class BuildSession:
         # Material's tags plugin names the anchors when the host has it, else our own page does.
         self.tag_anchors: TagAnchors | None = settings.tag_anchors
         self._linked: set[str] | None = None  # notes that get a local graph
+        #: site path -> problems found while rendering that page (kept for incremental rebuilds)
+        self.page_problems: dict[str, list[Problem]] = {}
 
     @property
     def index(self) -> VaultIndex:
@@ -204,10 +212,15 @@ class BuildSession:
 
     # -- the vault ------------------------------------------------------------
     def _vault_path(self, abs_path: Path) -> str:
-        try:  # the folder's real path, the file's own name: a symlinked note keeps its name
-            return (abs_path.parent.resolve() / abs_path.name).relative_to(self.vault_root).as_posix()
-        except ValueError:
-            return abs_path.name
+        key = (abs_path, self.vault_root)
+        found = self._vault_paths.get(key)
+        if found is None:  # resolving costs a system call per folder; kept across rebuilds
+            try:  # the folder's real path, the file's own name: a symlinked note keeps its name
+                found = (abs_path.parent.resolve() / abs_path.name).relative_to(self.vault_root).as_posix()
+            except ValueError:
+                found = abs_path.name
+            self._vault_paths[key] = found
+        return found
 
     def walk(self) -> VaultWalk:
         """The docs folder's published files (only the vault; no dot-folder, loop or special
@@ -220,9 +233,16 @@ class BuildSession:
 
     def index_files(self, sources: Iterable[SourceFile]) -> VaultIndex:
         index = VaultIndex()
+        # An unchanged note keeps the previous build's scan (same text, same heading ids).
+        before = self.previous_index
+        if before is None or not _same_function(self.slugify, self._previous_slugify):
+            before = None
+        self._previous_slugify = self.slugify
         for source in sources:
-            index.add(VaultFile(self._vault_path(source.abs_path), source.abs_path, source.site_path),
-                      source.text, slugify=self.slugify)
+            vault_path = self._vault_path(source.abs_path)
+            known = before.notes.get(vault_path) if before is not None else None
+            index.add(VaultFile(vault_path, source.abs_path, source.site_path),
+                      source.text, slugify=self.slugify, known=known.scan if known else None)
         if self.snippets_dir.is_dir() and not _inside(self.snippets_dir, self.docs_dir):
             root = self.vault_root if _inside(self.snippets_dir, self.vault_root) else self.snippets_dir
             walk = walk_published(self.snippets_dir, root)
@@ -280,7 +300,8 @@ class BuildSession:
         self.context.urls = dict(urls)
         self.context.href_bases = href_bases
         self.context.tag_href = self._tag_href()
-        self.graph = resolve_vault(index, self.context.resolver)
+        self.graph = resolve_vault(index, known_resolutions(self.previous_index, self.previous_graph, index)
+                                   or self.context.resolver)
         self.context.remember(link.resolution for link in self.graph.links)
         for problem in self.graph.problems:
             self._warn(problem)
@@ -333,12 +354,13 @@ class BuildSession:
     def leave_page(self, site_path: str, html_text: str, context: RenderContext | None = None) -> str:
         """After a page's Markdown rendered: report its problems, add aliases and cssclasses."""
         if context is not None:  # a page's own context (see ``page_context``)
-            for problem in context.problems:
-                self._warn(problem)
+            found = list(context.problems)
         else:
-            for problem in self.context.problems[self._reported :]:
-                self._warn(problem)
+            found = self.context.problems[self._reported :]
             self._reported = len(self.context.problems)
+        for problem in found:
+            self._warn(problem)
+            self.page_problems.setdefault(site_path, []).append(problem)
         file = self.context.index.for_site_path(site_path)
         if file is not None and file.suffix == ".ipynb":
             return self._link_notebook(html_text, file)
@@ -388,7 +410,15 @@ class BuildSession:
             self.context.final_urls = False
         for problem in problems:
             self._warn(problem)
+            self.page_problems.setdefault(file.site_path or file.path, []).append(problem)
         return html_text
+
+    def snippet_report(self, vault_path: str) -> SnippetReport | None:
+        """The report of a snippet of this build (waits for it to finish), None if it has none."""
+        file = self.context.index.files.get(vault_path)
+        if self.snippets is None or file is None or file not in self._snippet_files:
+            return None
+        return self.snippets.runner.report(file.abs_path)
 
     # -- reader features: backlinks, graph, tags, previews, Korean search ---------
     def _tag_href(self) -> Callable[[str], str | None] | None:
@@ -436,6 +466,10 @@ class BuildSession:
         search.patch_index(site_dir / "search" / "search_index.json", aliases)
 
     # -- reporting --------------------------------------------------------------
+    def warn(self, problem: Problem) -> None:
+        """A problem the host knows of (one found in an earlier build of an unchanged page)."""
+        self._warn(problem)
+
     def _warn(self, problem: Problem) -> None:
         self.problems.append(problem)
         if self._warn_host is not None:
@@ -460,6 +494,15 @@ def write_report(site_dir: Path, problems: Iterable[Problem]) -> Path:
     (out / "link-report.json").write_text(report_json(problems), encoding="utf-8")
     (out / "link-report.txt").write_text(report_text(problems), encoding="utf-8")
     return out
+
+
+def _same_function(a: object, b: object) -> bool:
+    """``a`` and ``b`` compute the same: one function, or partials of one function with the
+    same arguments (each load of ``mkdocs.yml`` makes a new ``pymdownx.slugs.slugify``)."""
+    if a is b:
+        return True
+    return (isinstance(a, functools.partial) and isinstance(b, functools.partial)
+            and a.func is b.func and a.args == b.args and a.keywords == b.keywords)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -80,7 +80,9 @@ class VaultIndex:
     #: Problems met reading files (bad bytes, unreadable files), for the host to report.
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, file: VaultFile, text: str | None = None, slugify: Slugify = default_slugify) -> None:
+    def add(self, file: VaultFile, text: str | None = None, slugify: Slugify = default_slugify,
+            known: NoteScan | None = None) -> None:
+        """``known``: the scan of this note from an earlier build, reused when its text is ``text``."""
         self.files[file.path] = file
         self.by_key[file.key] = file
         self.by_name[fold(file.name)].append(file)
@@ -92,7 +94,8 @@ class VaultIndex:
                 text = decoded.text
                 self.problems.extend(Problem(file.path, p.line, "encoding", p.message)
                                      for p in decoded.problems)
-            self.notes[file.path] = Note(file, scan_note(text, slugify))
+            scan = known if known is not None and known.text == text else scan_note(text, slugify)
+            self.notes[file.path] = Note(file, scan)
 
     def finish(self) -> VaultIndex:
         """Order same-named files by Obsidian's tie-break: shortest path, then name."""
