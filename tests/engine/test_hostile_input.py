@@ -237,7 +237,9 @@ def test_code_spans_match_the_reference_pattern(text):
 
 def _has_block(text: str) -> bool:
     """Fences and indented code are found before code spans; compare only plain paragraphs."""
-    return any(line.startswith(("    ", "\t", "```", " ```", "  ```", "   ```")) for line in text.split("\n"))
+    # (tabs expand to the next multiple of four, so " \t```" is indented code)
+    return any(line.expandtabs(4).startswith(("    ", "```", " ```", "  ```", "   ```"))
+               for line in text.split("\n"))
 
 
 @settings(max_examples=400, deadline=None)

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "vault"
 #: A snippet's provenance says when it ran and whether this build ran it or read the cache.
-PROVENANCE = re.compile(rb"ran [0-9T:.+-]+ \xc2\xb7 (?:fresh|cache)")
+PROVENANCE = re.compile("실행 시각 [0-9T:.+-]+ · (?:캐시된 결과|이번 빌드에서 실행)".encode())
 SNIPPET = 'if __name__ == "__main__":\n    print("{text}")\n'
 CONFIG = """\
 site_name: 내 노트
