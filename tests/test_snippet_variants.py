@@ -124,7 +124,8 @@ VARIANTS = [
     Variant("thread_exception.py", "no excepthook installed", "excepthook이 예외를 받았다",
             (("    threading.excepthook = hook", "    pass"),)),
     Variant("thread_os_exit.py", "SystemExit in the thread ends only that thread", "",
-            (("    os._exit(3)\n", "    raise SystemExit(3)\n"),), problem="종료 코드 0, 기대한 것은 종료 코드 3"),
+            (("    os._exit(3)\n", "    raise SystemExit(3)\n"),),
+            problem="종료 코드 0, 기대한 것은 종료 코드 3"),
     # the snippets of the notes added in the second edition
     Variant("queue_producer_consumer.py", "one sentinel too few", "센티널을 받고 끝난다",
             (("    for _ in consumers:\n        q.put(STOP)",
