@@ -302,3 +302,20 @@ def test_a_line_of_open_brackets_renders_as_text():
     page = render("[[a" * 2_000 + "\n\n[a" * 10 + "[ok](x.md)\n", {"x.md": "# x\n"})
     assert page.find("p").text.startswith("[[a[[a")
     assert page.find("a").text == "ok"
+
+
+def test_a_flood_of_link_openers_keeps_its_text_and_is_reported():
+    """``[a](`` repeated: Python-Markdown's ``getLink`` is quadratic on it (a 20 KB line took
+    37 s). Past MAX_LINK_OPENERS the line's links are text, with a located warning; a line
+    under the limit keeps its links."""
+    from obsidian_kb.markdown.brackets import MAX_LINK_OPENERS
+
+    flood = "[a](" * 20_000  # 80 KB: many minutes of getLink without the bound
+    index = make_index({"page.md": f"# 제목\n\nfine [ok](other.md)\n\n{flood}\n", "other.md": "x"})
+    ctx = make_context(index)
+    page = render_page(index, "page.md", ctx)
+    assert page.text.count("[a](") == 20_000
+    assert [a.attrs["href"] for a in page.find_all("a")] == ["other.md"]  # only [ok](other.md)
+    assert [(p.line, p.kind) for p in ctx.problems] == [(5, "bounds")]
+    under = render("[x](c.md) " * MAX_LINK_OPENERS + "\n", {"c.md": "x"})
+    assert len(under.find_all("a")) == MAX_LINK_OPENERS, "a line at the limit keeps its links"

@@ -13,7 +13,7 @@ from typing import Any
 from markdown import Extension, Markdown
 
 from ..vault import VaultIndex
-from .brackets import register_linear_links
+from .brackets import LinkFloodPreprocessor, register_linear_links
 from .callouts import CalloutProcessor
 from .context import RenderContext
 from .fences import CloseFencePreprocessor
@@ -40,6 +40,7 @@ class ObsidianExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         ctx = self.context
         md.preprocessors.register(CloseFencePreprocessor(md), "kb_close_fence", 28)
+        md.preprocessors.register(LinkFloodPreprocessor(md, ctx), "kb_link_flood", 26)
         md.preprocessors.register(ObsidianPreprocessor(md), "kb_obsidian", 27)
         md.parser.blockprocessors.register(ObsidianHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(SetextHeadingProcessor(md.parser), "setextheader", 60)

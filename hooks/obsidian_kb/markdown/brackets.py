@@ -14,6 +14,11 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from markdown import Markdown, inlinepatterns
+from markdown.preprocessors import Preprocessor
+
+from ..mask import code_ranges
+from ..problems import Problem
+from .context import RenderContext
 
 _BRACKET = re.compile(r"[\[\]]")
 _SHORT = 64  # characters walked directly before the table is consulted
@@ -86,3 +91,40 @@ def register_linear_links(md: Markdown) -> None:
     for name, cls, pattern, priority in _STOCK:
         if name in md.inlinePatterns and type(md.inlinePatterns[name]) is cls:
             md.inlinePatterns.register(_LINEAR[cls](pattern, md), name, priority)
+
+
+#: ``](`` openers on one line beyond which links on that line are not parsed. Python-Markdown's
+#: ``getLink`` walks from each ``(`` to the end of the paragraph when nothing closes it, so a
+#: line of ``[a](`` repeated is quadratic (a 20 KB line took 37 s); no real note comes close.
+MAX_LINK_OPENERS = 500
+
+
+class LinkFloodPreprocessor(Preprocessor):
+    """A line holding more than :data:`MAX_LINK_OPENERS` ``](`` keeps its text but not its
+    links (each ``(`` escaped), with a located warning: the build's work stays bounded."""
+
+    def __init__(self, md: Markdown, context: RenderContext) -> None:
+        super().__init__(md)
+        self.context = context
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(line.count("](") > MAX_LINK_OPENERS for line in lines):
+            return lines
+        text = "\n".join(lines)
+        code = code_ranges(text)
+        out, pos = [], 0
+        for line in lines:
+            start, pos = pos, pos + len(line) + 1
+            if line.count("](") > MAX_LINK_OPENERS and not any(a <= start < b for a, b in code):
+                self._warn(line)
+                line = line.replace("](", "]\\(")
+            out.append(line)
+        return out
+
+    def _warn(self, line: str) -> None:
+        ctx = self.context
+        note = ctx.index.notes.get(ctx.source)
+        lines = note.scan.text.split("\n") if note is not None else []
+        lineno = next((i + 1 for i, src in enumerate(lines) if src == line), 0)
+        ctx.report(Problem(ctx.source, lineno, "bounds",
+                           f"more than {MAX_LINK_OPENERS} '](' on one line: its links are shown as text"))
