@@ -318,7 +318,7 @@ def files_from_walk(config: MkDocsConfig, walk: VaultWalk) -> Files:
     """What MkDocs' ``get_files`` makes of the files a walk found (same order, exclusions,
     and README.md-beside-index.md rule)."""
     files = sorted((File(rel, config["docs_dir"], config["site_dir"], config["use_directory_urls"])
-                    for rel in walk.files), key=file_sort_key)
+                    for rel in (*walk.files, *walk.hidden)), key=file_sort_key)
     set_exclusions(files, config)
     by_dest: dict[str, File] = {}
     for file in list(files):

@@ -228,7 +228,7 @@ class BuildSession:
         walk = walk_published(self.docs_dir, self.vault_root)
         for skipped in walk.skipped:
             self._warn(Problem(skipped.path, 0, "vault", skipped.reason))
-        self.published = frozenset(walk.files)
+        self.published = frozenset((*walk.files, *walk.hidden))
         return walk
 
     def index_files(self, sources: Iterable[SourceFile]) -> VaultIndex:

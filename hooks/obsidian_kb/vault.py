@@ -133,6 +133,9 @@ class Skipped:
 class VaultWalk:
     files: tuple[str, ...]  # relative to the folder walked, POSIX, in walk order
     skipped: tuple[Skipped, ...] = ()
+    #: Dot-files (``.nav.yml``) outside dot-folders: handed to the host, which never publishes
+    #: them (MkDocs excludes ``.*``) but lets plugins read them, as its own walk would.
+    hidden: tuple[str, ...] = ()
 
 
 def _is_dot(rel: str) -> bool:
@@ -182,6 +185,7 @@ def walk_published(folder: Path, root: Path | None = None, *, skip_dot: bool = T
     prefix = "" if str(folder) == root_real else folder.relative_to(root_real).as_posix() + "/"
     files: list[str] = []
     skipped: list[Skipped] = []
+    hidden: list[str] = []
 
     def unreadable(exc: OSError) -> None:
         where = Path(exc.filename or folder)
@@ -203,9 +207,11 @@ def walk_published(folder: Path, root: Path | None = None, *, skip_dot: bool = T
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            if skip_dot and name.startswith("."):
-                continue
             path = base / name
+            if skip_dot and name.startswith("."):
+                if not path.is_symlink() and path.is_file():
+                    hidden.append(rel_dir + name)
+                continue
             if path.is_symlink():
                 reason = _symlink_problem(path, root_real, is_dir=False)
             else:
@@ -217,7 +223,7 @@ def walk_published(folder: Path, root: Path | None = None, *, skip_dot: bool = T
                 skipped.append(Skipped(prefix + rel_dir + name, reason))
                 continue
             files.append(rel_dir + name)
-    return VaultWalk(tuple(files), tuple(skipped))
+    return VaultWalk(tuple(files), tuple(skipped), tuple(hidden))
 
 
 def walk_vault(root: Path, *, skip_dot: bool = True) -> Iterator[tuple[str, Path, str]]:

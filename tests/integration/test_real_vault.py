@@ -67,3 +67,19 @@ def test_linkcheck_finds_no_mismatch(site):
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 mismatch(es)" in result.stdout
+
+
+def test_navigation_follows_the_vaults_reading_order(site):
+    """docs/.nav.yml is a dot-file: the engine's vault walk must still hand it to
+    mkdocs-awesome-nav (it is never published), or the nav falls back to alphabetical."""
+    import re
+
+    out, _ = site
+    html = (out / "index.html").read_text(encoding="utf-8")
+    nav = html[html.find('md-nav--primary'):]
+    labels = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'md-ellipsis">\s*([^<]+?)\s*<', nav)]
+    sections = [s for s in ("프로세스", "스레드", "메모리", "동시성", "통신") if s in labels]
+    assert sections == ["프로세스", "스레드", "메모리", "동시성", "통신"], labels[:20]
+    assert [labels.index(s) for s in sections] == sorted(labels.index(s) for s in sections)
+    assert labels.index("통신") < labels.index("그래프"), "generated pages come last"
+    assert not (out / ".nav.yml").exists()
