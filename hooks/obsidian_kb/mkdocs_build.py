@@ -7,6 +7,7 @@ redirects these imports to itself). Everything that is not translation lives in
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from .mkdocs_rebuild import (
     layout,
     merge_search,
     remember_pages,
+    replay_nav_makers,
     restore_skipped,
     use_plan,
 )
@@ -125,6 +127,9 @@ class VaultBuild:
         self._add_reader_assets(config)
         session = self.session
         configure_notebooks(config.plugins, session.settings.execute, session.config_dir / ".cache")
+        self.memory.partial = False
+        if self.memory.serving:
+            replay_nav_makers(config, self.memory)
         return config
 
     def _check_extensions(self, config: MkDocsConfig) -> None:
@@ -165,7 +170,8 @@ class VaultBuild:
             self.session.walk()
         published = self.session.published or frozenset()
         docs_dir = Path(self.config.docs_dir).resolve()
-        for f in [f for f in files if f.abs_src_path and f.src_dir and Path(f.src_dir).resolve() == docs_dir]:
+        in_docs = functools.lru_cache(maxsize=None)(lambda src_dir: Path(src_dir).resolve() == docs_dir)
+        for f in [f for f in files if f.abs_src_path and f.src_dir and in_docs(f.src_dir)]:
             if f.src_uri not in published:
                 files.remove(f)
         sources = []
@@ -197,6 +203,7 @@ class VaultBuild:
             memory.everything = False
         self.rebuild = Rebuild(session, session.rebuild_memory, layout=layout(files, self.config),
                                incremental=memory.dirty, generated=generated)
+        memory.partial = memory.dirty and not self.rebuild.full
         if memory.dirty:
             log.info(self.rebuild.summary())
             if self.rebuild.full:

@@ -19,6 +19,10 @@ ROOT = Path("/vault")
     (".trash/지운 노트.md", False),
     (".git/index", False),
     ("폴더/.hidden.md", False),  # a dot-file is never published either
+    ("폴더/.노트.md.swp", False),  # an editor's swap file
+    (".nav.yml", True),  # ...but a nav plugin reads its own (every page's navigation)
+    ("폴더/.pages", True),
+    (".obsidian/.nav.yml", False),
     ("snippets/__pycache__/_helpers.cpython-311.pyc", False),
     (".cache/snippets/abc.json", False),
     ("사람.obsidian.md", True),  # only a leading dot hides a name

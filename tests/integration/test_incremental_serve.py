@@ -2,7 +2,8 @@
 site it leaves is the site a clean build makes.
 
 A real server on a copy of the fixture vault (plugin form, Material's search and
-tags plugins on). A scripted series of edits, renames and deletions (and one of ``mkdocs.yml``); after each
+tags plugins on; once with MkDocs' own navigation, once with mkdocs-awesome-nav and
+a ``.nav.yml``, whose navigation dirty builds replay). A scripted series of edits, renames and deletions (and one of ``mkdocs.yml``); after each
 one the served site folder is compared, file by file and byte by byte, with a
 clean ``mkdocs build`` of the same vault (search index, graph, link report and
 sitemap included). The log must show that the small edits rendered a few pages,
@@ -42,6 +43,8 @@ plugins:
   - tags
   - obsidian-kb
 """
+AWESOME_NAV = "  - awesome-nav\n"
+NAV_FILE = "nav:\n  - index.md\n  - 프로세스\n  - \"*\"\n"
 
 
 def _free_port() -> int:
@@ -81,10 +84,10 @@ def _differences(served: Path, clean: Path) -> list[str]:
 
 
 class Server:
-    def __init__(self, project: Path, tmp: Path) -> None:
+    def __init__(self, project: Path, tmp: Path, *, plugins: str = "") -> None:
         self.project, self.tmp = project, tmp
         self.port = _free_port()
-        (project / "mkdocs.yml").write_text(CONFIG.format(port=self.port), encoding="utf-8")
+        (project / "mkdocs.yml").write_text(CONFIG.format(port=self.port) + plugins, encoding="utf-8")
         self.log = project / "serve.log"
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"]
         with self.log.open("w", encoding="utf-8") as out:
@@ -120,8 +123,8 @@ class Server:
             self.proc.kill()
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(params=["mkdocs-nav", "awesome-nav"])
+def server(request, tmp_path):
     project = tmp_path / "project"
     docs = project / "docs"
     shutil.copytree(FIXTURE, docs)
@@ -130,9 +133,13 @@ def server(tmp_path):
     (docs / "snippets" / "hello.py").write_text(SNIPPET.format(text="처음 출력"), encoding="utf-8")
     with (docs / "노트" / "임베드.md").open("a", encoding="utf-8") as f:
         f.write("\n\n![[hello.py#output]]\n")
+    plugins = ""
+    if request.param == "awesome-nav":
+        (docs / ".nav.yml").write_text(NAV_FILE, encoding="utf-8")
+        plugins = AWESOME_NAV
     serve_tmp = tmp_path / "serve-tmp"
     serve_tmp.mkdir()
-    srv = Server(project, serve_tmp)
+    srv = Server(project, serve_tmp, plugins=plugins)
     try:
         srv.wait("the first build", lambda: "Serving on" in srv.text())
         yield srv
@@ -184,6 +191,13 @@ def test_incremental_site_equals_a_clean_build(server, tmp_path):
          lambda: _replace(server.project / "mkdocs.yml", "site_name: 내 노트", "site_name: 내 노트 모음"),
          "rendering every page"),
     ]
+    if (docs / ".nav.yml").exists():
+        steps += [
+            ("a small edit after those: the replayed navigation",
+             lambda: _append(docs / "a" / "메모.md", "\n한 줄 더.\n"), "page(s) that changed"),
+            ("the nav file (every page's navigation)",
+             lambda: _replace(docs / ".nav.yml", "  - 프로세스\n", ""), "rendering every page"),
+        ]
     for number, (what, edit, expected_log) in enumerate(steps, 1):
         before, log_before = server.builds(), len(server.text())
         edit()
