@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 
 from .checks import LinkGraph
 from .graph import display_title
@@ -27,8 +28,10 @@ MAX_CONTEXT = 220  # characters of context kept around the first link
 MAX_CONTEXTS = 5  # lines quoted per linking note; a note with thousands of links stays one entry
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
+    """A piece of a quoted line. A tuple of strings: the cycle collector stops tracking it,
+    and a large vault keeps tens of thousands of them (one cached parse per quoted line)."""
+
     text: str
     is_link: bool = False
 
@@ -122,6 +125,13 @@ def collect_backlinks(
     return sorted(found, key=lambda b: (b.title.casefold(), b.source))
 
 
+@lru_cache(maxsize=1 << 16)  # a quoted line is quoted under every note it links to
+def _context_html(segments: tuple[Segment, ...]) -> str:
+    parts = [f"<mark>{escape(seg.text, quote=False)}</mark>" if seg.is_link else escape(seg.text, quote=False)
+             for seg in segments]
+    return f'<p class="kb-backlink-context">{"".join(parts)}</p>'
+
+
 def render_backlinks(backlinks: list[Backlink], page_url: str) -> str:
     """The backlinks section, hrefs relative to ``page_url``; empty string when none.
 
@@ -136,11 +146,7 @@ def render_backlinks(backlinks: list[Backlink], page_url: str) -> str:
     for backlink in backlinks:
         href = escape(relative_url(backlink.url, page_url))
         out.append(f'<li><a href="{href}" class="kb-backlink">{escape(backlink.title, quote=False)}</a>')
-        for segments in backlink.contexts:
-            out.append('<p class="kb-backlink-context">')
-            out.extend(f"<mark>{escape(seg.text, quote=False)}</mark>" if seg.is_link
-                       else escape(seg.text, quote=False) for seg in segments)
-            out.append("</p>")
+        out.extend(map(_context_html, backlink.contexts))
         if backlink.more:
             out.append(f'<p class="kb-backlink-more">외 {backlink.more}곳</p>')
         out.append("</li>")

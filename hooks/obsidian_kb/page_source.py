@@ -12,6 +12,7 @@ note's own properties stay in the index (``NoteScan.frontmatter``) untouched.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -21,6 +22,8 @@ from .scan import NoteScan
 #: Property names MkDocs (``template``) or Material (the rest) act on. To an Obsidian
 #: author they are ordinary properties (a ``status: draft``, an ``icon`` for a plugin).
 THEME_COMMANDS = frozenset({"template", "icon", "status", "hide", "search", "subtitle"})
+#: libyaml's safe dumper when PyYAML has it (a fifth of the time per page), else PyYAML's.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Properties the theme prints as text: it gets them as strings.
 TEXT_PROPERTIES = ("title", "description")
 
@@ -50,8 +53,28 @@ def _tag_list(value: Any) -> list[str]:
 def page_source(scan: NoteScan) -> str:
     """What MkDocs should read for this note: our frontmatter, then the body."""
     body = "\n".join(scan.text.split("\n")[scan.body_start:])
+    return f"---\n{_yaml(theme_properties(scan.frontmatter))}---\n{body}"
+
+
+def _yaml(meta: dict[str, Any]) -> str:
     try:
-        meta = yaml.safe_dump(theme_properties(scan.frontmatter), allow_unicode=True, sort_keys=False)
+        return str(yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False))
+    except UnicodeError:
+        # A lone surrogate (a "\udc80" escape in the note's YAML): libyaml cannot write it and
+        # MkDocs cannot read it back (it would show the whole frontmatter as text).
+        return _yaml(_without_surrogates(meta))
     except yaml.YAMLError:  # a property only YAML's loader can express: the theme goes without
-        meta = "{}\n"
-    return f"---\n{meta}---\n{body}"
+        return "{}\n"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_surrogates(v) for v in value]
+    return value

@@ -129,6 +129,18 @@ def test_theme_commands_never_reach_the_theme():
     assert set(THEME_COMMANDS) <= set(scan.frontmatter)  # still the note's properties
 
 
+@pytest.mark.parametrize("value", [
+    "\\udc80 홀로 남은 서로게이트", "\\x85\\u2028\\ufeff", "\\x7f\\x9f", "😀 ---"])
+def test_properties_libyaml_cannot_write_reach_the_theme_intact(value):
+    # libyaml refuses a lone surrogate, and MkDocs cannot read one back: it becomes U+FFFD
+    scan = scan_note(f'---\ntitle: "{value}"\nother: ["{value}"]\n---\n본문\n')
+    assert not scan.problems
+    body, meta = get_data(page_source(scan))
+    title = scan.frontmatter["title"].replace("\udc80", "\ufffd")
+    assert meta == {"title": title, "other": [title]}
+    assert body == "본문\n"
+
+
 def test_only_yaml_frontmatter_is_metadata():
     body, meta = get_data(page_source(scan_note("Summary: x\nAuthor: y\n\n본문\n")))
     assert meta == {}

@@ -69,7 +69,7 @@ def _shape(nav) -> list:
 def test_a_partial_build_with_the_same_files_replays_the_navigation(tmp_path):
     docs = _vault(tmp_path)
     memory, counters = SiteMemory(), []
-    _, files, made = _build(tmp_path, memory, partial=False, counter=counters)
+    _, _, made = _build(tmp_path, memory, partial=False, counter=counters)
     assert counters[-1].calls == 1
     _, files2, replayed = _build(tmp_path, memory, partial=True, counter=counters)
     assert counters[-1].calls == 0, "the same layout: the plugin's navigation is replayed"

@@ -3,11 +3,12 @@ site it leaves is the site a clean build makes.
 
 A real server on a copy of the fixture vault (plugin form, Material's search and
 tags plugins on; once with MkDocs' own navigation, once with mkdocs-awesome-nav and
-a ``.nav.yml``, whose navigation dirty builds replay). A scripted series of edits, renames and deletions (and one of ``mkdocs.yml``); after each
-one the served site folder is compared, file by file and byte by byte, with a
-clean ``mkdocs build`` of the same vault (search index, graph, link report and
-sitemap included). The log must show that the small edits rendered a few pages,
-not all of them, and changes under ``.obsidian``/``.trash`` must start no build.
+a ``.nav.yml``, whose navigation dirty builds replay). A scripted series of edits,
+renames and deletions (and one of ``mkdocs.yml``); after each one the served site
+folder is compared, file by file and byte by byte, with a clean ``mkdocs build`` of
+the same vault (search index, graph, link report and sitemap included). The log must
+show that the small edits rendered a few pages, not all of them, and changes under
+``.obsidian``/``.trash`` must start no build.
 """
 
 from __future__ import annotations
