@@ -353,7 +353,7 @@ def profile_engine(env: dict[str, str], top: int) -> tuple[float, float, str]:
 
 
 # -- serve latency ------------------------------------------------------------------
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
@@ -389,7 +389,7 @@ def _serve_edits(label: str, cfg: Path, vault: Path, tmp: Path, pairs, say) -> l
     env = {**os.environ, "KB_VAULT": str(vault), "KB_SNIPPETS": str(tmp / "snippets"),
            "TMPDIR": str(serve_tmp), "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
     log_path = tmp / f"serve-{label}.log"
-    cmd = [*MKDOCS, "serve", "-f", str(cfg), "-a", f"127.0.0.1:{_free_port()}"]
+    cmd = [*MKDOCS, "serve", "-f", str(cfg), "-a", f"127.0.0.1:{free_port()}"]
     with log_path.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     server = psutil.Process(proc.pid)
@@ -446,11 +446,16 @@ def _serve_edits(label: str, cfg: Path, vault: Path, tmp: Path, pairs, say) -> l
             time.sleep(1.0)  # let the watcher settle between edits
         return times
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a ``mkdocs serve`` the way Ctrl-C would, then for good."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def main() -> int:

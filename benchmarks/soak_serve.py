@@ -21,13 +21,14 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_vault import free_port, stop_server  # this folder: the scripts run from it
 
 REPO = Path(__file__).resolve().parent.parent
 BAD = ("WARNING", "ERROR", "Traceback", "SystemError")
@@ -38,12 +39,6 @@ def ran_some(log: str) -> bool:
     """The build ran a snippet rather than reading every one from the cache."""
     return any(done == total and cached < total
                for done, total, cached in (map(int, m.groups()) for m in PROGRESS.finditer(log)))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> int:
@@ -63,7 +58,7 @@ def main() -> int:
     env.pop("KB_SNIPPETS_FRESH", None)
     log_path = tmp / "serve.log"
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(REPO / "mkdocs.yml"),
-           "-a", f"127.0.0.1:{_free_port()}"]
+           "-a", f"127.0.0.1:{free_port()}"]
     with log_path.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 
@@ -115,11 +110,7 @@ def main() -> int:
                  if "kb-snippet-failed" in p.read_text(encoding="utf-8", errors="replace")]
         failures += [f"failed snippet box on {p}" for p in boxes]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"{len(times)} rebuilds of a real `mkdocs serve` of docs/ (snippet edited every 10th): "
