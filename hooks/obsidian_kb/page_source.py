@@ -12,7 +12,6 @@ note's own properties stay in the index (``NoteScan.frontmatter``) untouched.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
@@ -59,22 +58,5 @@ def page_source(scan: NoteScan) -> str:
 def _yaml(meta: dict[str, Any]) -> str:
     try:
         return str(yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False))
-    except UnicodeError:
-        # A lone surrogate (a "\udc80" escape in the note's YAML): libyaml cannot write it and
-        # MkDocs cannot read it back (it would show the whole frontmatter as text).
-        return _yaml(_without_surrogates(meta))
     except yaml.YAMLError:  # a property only YAML's loader can express: the theme goes without
         return "{}\n"
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _without_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_without_surrogates(v) for v in value]
-    return value

@@ -107,8 +107,9 @@ def split_frontmatter(text: str) -> tuple[dict[str, Any], int, ScanProblem | Non
     if not m:
         return {}, 0, None
     lines = text.count("\n", 0, m.end()) + (0 if m.group(0).endswith("\n") else 1)
+    source, surrogate_line = _without_surrogate_escapes(m.group(1) or "")
     try:
-        data = yaml.safe_load(m.group(1) or "") or {}
+        data = yaml.safe_load(source) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
@@ -116,7 +117,26 @@ def split_frontmatter(text: str) -> tuple[dict[str, Any], int, ScanProblem | Non
         return {}, lines, ScanProblem(line, f"invalid YAML frontmatter: {problem}")
     if not isinstance(data, dict):
         return {}, lines, ScanProblem(1, "frontmatter is not a mapping of properties")
+    if surrogate_line:
+        return data, lines, ScanProblem(surrogate_line + 1, "a property holds a lone surrogate escape "
+                                        "(\\uD800-\\uDFFF): replaced by U+FFFD")
     return data, lines, None
+
+
+#: ``\uD800``-``\uDFFF`` in a double-quoted YAML scalar (an even run of backslashes before it is
+#: text). YAML reads it as a lone surrogate, which no UTF-8 file can hold: the page, graph.json
+#: and MkDocs' own frontmatter reader would each fail on it.
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)(?:\\u|\\U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _without_surrogate_escapes(source: str) -> tuple[str, int]:
+    """The frontmatter with each surrogate escape written as U+FFFD, and the 1-based line of
+    the first one (0 if none)."""
+    first = _SURROGATE_ESCAPE.search(source)
+    if first is None:
+        return source, 0
+    line = source.count("\n", 0, first.start()) + 1
+    return _SURROGATE_ESCAPE.sub(lambda m: m.group(1) + "\\uFFFD", source), line
 
 
 def _frontmatter_links(data: dict[str, Any], lines: list[str], fm_lines: int) -> list[LinkOccurrence]:

@@ -44,6 +44,7 @@ EXPECTED_WARNINGS = [
     ("pipe.md", None, "not a regular file"),
     ("깨진 바이트.md", 4, "invalid UTF-8"),
     ("널 문자.md", 3, "NUL byte"),
+    ("서로게이트.md", 3, "U+FFFD"),
     ("허브.md", 3, "exceed"),
     ("깊은 8.md", 3, "nested more than"),  # where the cut embed is written; the message names the page
 ]
@@ -68,6 +69,9 @@ def _make_vault(tmp: Path) -> Path:
         "속성.md": "---\ntemplate: daily\nicon: star\nstatus: draft\nhide: 3\nsearch: yes\n"
                    "subtitle: 부제\ntitle: 42\ntags: 하나, 둘\n---\n# 속성 노트\n\n본문\n",
         "첫 줄.md": "Summary: x\nAuthor: y\n\n본문은 여기\n",
+        # a lone surrogate escape in a property (and a tag: graph.json) aborted the build
+        "서로게이트.md": '---\nid: 1\ntags: ["\\udc80태그"]\ntitle: "\\udc80 제목"\n---\n'
+                         "# 서로게이트\n\n[[index]]\n",
         "열린 펜스.md": "# 펜스\n\n```python\nprint('[[코드 안]]')\n\n[[펜스 뒤 링크]]\n",
         f"{BIG_NOTE}.md": "# 큰 노트\n\n" + ("가나다라마바사 " * 2_500)[:20_000] + "\n",
         "허브.md": "# 허브\n\n" + "".join(f"![[{BIG_NOTE}]]\n" for _ in range(EMBEDS)),
