@@ -80,7 +80,14 @@ VARIANTS = [
             "threads measured one after another under ulimit -s 4096 (stack cache reuse)",
             "stack_size(1 MiB)로 띄운",
             (("default, custom = stack_mappings([0, 1 * MiB])",
-              "default, custom = stack_mappings([0])[0], stack_mappings([1 * MiB])[0]"),),
+              # glibc reuses a stack only once the kernel has cleared the exited thread's tid;
+              # Thread.join() returns before that, so wait for the task itself to go
+              "default = stack_mappings([0])[0]\n"
+              "    for _ in range(500):\n"
+              "        if len(os.listdir('/proc/self/task')) == 1:\n"
+              "            break\n"
+              "        time.sleep(0.01)\n"
+              "    custom = stack_mappings([1 * MiB])[0]"),),
             shell="ulimit -s 4096"),
     Variant("pickle_lambda.py", "the opposite version story for nested functions", "중첩 함수",
             (("expected = pickle.PicklingError if sys.version_info >= (3, 14) else AttributeError",
