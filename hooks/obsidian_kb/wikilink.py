@@ -85,13 +85,18 @@ class LinkSpec:
         return int(m.group(1)), int(m.group(2)) if m.group(2) else None
 
 
-@lru_cache(maxsize=1 << 17)  # the scan, the renderer and backlinks parse the same links
 def parse_wikilink(inner: str, *, embed: bool = False) -> LinkSpec:
     r"""Parse the text between ``[[`` and ``]]``.
 
     ``\|`` (needed inside tables) separates the alias like ``|``; the target is
     trimmed (Obsidian ignores trailing spaces) and NFC-normalised.
     """
+    return _parse_wikilink(inner, embed)
+
+
+# Positional arguments only: lru_cache keys ``f(x)`` and ``f(x, embed=False)`` apart.
+@lru_cache(maxsize=1 << 17)  # the scan, the renderer and backlinks parse the same links
+def _parse_wikilink(inner: str, embed: bool) -> LinkSpec:
     raw = inner
     target, sep, alias = inner.replace("\\|", "|").partition("|")
     alias_text = alias.strip() if sep else None
