@@ -237,6 +237,10 @@ def link_context(line: str, start: int, end: int) -> str:
     return line[lo:hi].strip()
 
 
+def _spaces(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
     data, fm_lines, fm_problem = split_frontmatter(text)
     problems = [fm_problem] if fm_problem else []
@@ -282,14 +286,13 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
             spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
             links.append(LinkOccurrence(spec, lineno, m.start() + 1,
                                         link_context(src_lines[idx], m.start(), m.end())))
-        for m in MARKDOWN_LINK_RE.finditer(line):
+        for m in MARKDOWN_LINK_RE.finditer(line) if "](" in line else ():
             md_spec = parse_markdown_link(m.group(3), m.group(2), embed=bool(m.group(1)))
             if md_spec is not None:
                 links.append(LinkOccurrence(md_spec, lineno, m.start() + 1,
                                             link_context(src_lines[idx], m.start(), m.end())))
-        without_links = MARKDOWN_LINK_RE.sub(lambda m: " " * len(m.group(0)),
-                                              WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), content))
-        if "#" in without_links:
+        if "#" in content:  # tags, outside link targets (``[[n#H]]`` holds no tag)
+            without_links = MARKDOWN_LINK_RE.sub(_spaces, WIKILINK_RE.sub(_spaces, content))
             tags.extend(normalise_tag(m.group(1)) for m in TAG_RE.finditer(without_links))
 
     seen: dict[str, str] = {}
