@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .embed_cycles import Embed, find_embed_cycles
 from .problems import Problem
@@ -15,10 +15,21 @@ from .wikilink import LinkSpec
 
 
 @dataclass(frozen=True)
-class ResolvedLink:
-    source: str
-    occurrence: LinkOccurrence
-    resolution: Resolution
+class ResolvedLink(Resolution):
+    """A resolution with the occurrence it was made for: one object per link of the vault,
+    not two (the collector walks every one of them in each full collection)."""
+
+    occurrence: LinkOccurrence = field(kw_only=True)
+
+    @property
+    def resolution(self) -> Resolution:
+        return self
+
+    @classmethod
+    def of(cls, resolution: Resolution, occurrence: LinkOccurrence) -> ResolvedLink:
+        r = resolution
+        return cls(r.spec, r.source, r.file, r.heading, r.block, r.problem, r.missing,
+                   occurrence=occurrence)
 
 
 @dataclass(frozen=True)
@@ -43,8 +54,8 @@ def resolve_vault(index: VaultIndex, resolver: Resolver | None = None) -> LinkGr
             spec = occ.spec
             if not spec.path and not spec.headings and spec.block is None:
                 continue
-            resolution = resolver.resolve(spec, note.path)
-            link = ResolvedLink(note.path, occ, resolution)
+            link = ResolvedLink.of(resolver.resolve(spec, note.path), occ)
+            resolution = link.resolution
             links.append(link)
             if not resolution.ok:
                 # Markdown links too: the page shows them unresolved, so MkDocs never sees them.
