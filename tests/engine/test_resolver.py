@@ -291,6 +291,14 @@ def test_parse_wikilink(inner, path, headings, block, alias):
     assert (spec.path, spec.headings, spec.block, spec.alias) == (path, headings, block, alias)
 
 
+def test_parse_wikilink_is_one_parse_however_it_is_called():
+    """The scan, the renderer and backlinks call it with and without ``embed=``: one cached
+    parse each, not one per spelling of the call (lru_cache keys keywords apart)."""
+    assert parse_wikilink("캐시 확인#H") is parse_wikilink("캐시 확인#H", embed=False)
+    assert parse_wikilink("캐시 확인#H", embed=True) is parse_wikilink("캐시 확인#H", embed=True)
+    assert parse_wikilink("캐시 확인#H", embed=True).embed and not parse_wikilink("캐시 확인#H").embed
+
+
 STRIP = [
     ("question", "What is it?", "What is it"),
     ("colon-paren-slash", "Sub: A (b) / c", "Sub A b c"),
