@@ -129,17 +129,24 @@ if __name__ == "__main__":
     proc_cores = max(r["processes"][1] for r in rounds)
 
     def available(r) -> float:
-        """그 라운드에 프로세스가 쓸 수 있던 코어 수: 순차 실행이 쓴 1개 + 그동안 놀던 코어 (작업 수가 상한)"""
+        """그 라운드에 프로세스가 쓸 수 있던 코어 수 k (작업 수가 상한). 두 구간에서 재고 작은 쪽을 쓴다:
+        순차 실행이 쓴 1개 + 그동안 놀던 코어, 그리고 프로세스가 실제로 쓴 코어 + 그동안 놀던 코어.
+        (순차 구간에 비어 있던 코어를 프로세스 구간에 다른 프로그램이 가져갈 수 있다)"""
+        top = float(min(usable, CPU_TASKS))
         idle = r["serial"][2]
-        free = (min(usable, CPU_TASKS) - 1) if idle is None else idle
-        return max(1.0, min(float(min(usable, CPU_TASKS)), 1.0 + free))
+        k = top if idle is None else 1.0 + idle
+        _, used, idle_p = r["processes"]
+        if idle_p is not None:
+            k = min(k, used + idle_p)
+        return max(1.0, min(top, k))
 
     best = min((r["processes"][0] / r["serial"][0]) * available(r) for r in rounds)
     print(f"process pool startup ({CPU_TASKS} workers, 0.05s 대기 제외)={startup - 0.05:.2f}s")
     print(f"cpu threads/serial (median)={thread_ratio:.2f}")
     print(f"cpu threads cores used (every round, max)={thread_cores:.2f}")
     print(f"cpu processes/serial (가장 작은 라운드)={proc_ratio:.2f}  cores used={proc_cores:.2f}")
-    print(f"processes: best ratio x available cores={best:.2f}  (이상적이면 1.0, 라운드별 k = 1 + 빈 코어)")
+    print("라운드별 k (프로세스가 쓸 수 있던 코어): " + ", ".join(f"{available(r):.2f}" for r in rounds))
+    print(f"processes: best ratio x available cores={best:.2f}  (이상적이면 1.0)")
 
     def nap() -> None:
         time.sleep(SLEEP_SECONDS)

@@ -34,6 +34,7 @@ class Variant:
     replace: tuple[tuple[str, str], ...] = ()
     shell: str = ""  # run by the wrapper before exec'ing the interpreter
     problem: str = ""  # instead of a claim: a substring of the problem the runner must report
+    cores: int = 1  # usable CPUs the broken world needs to show (a parallel speed-up needs two)
 
 
 FEWER_RUNS = ("# repeat = 15", "# repeat = 3")
@@ -98,6 +99,10 @@ VARIANTS = [
     Variant("gil_cpu_vs_io.py", "the threads do a quarter of the work, as if they ran faster",
             "순차 실행보다 빠르지 않다",
             (("cpu.append(cpu_work())", "cpu.append(cpu_work(LOOPS // 4))"),)),
+    Variant("gil_cpu_vs_io.py", "the process pool has one worker: the tasks run one after another",
+            "프로세스는 그 라운드에 쓸 수 있던 코어 수",
+            (("pool = ProcessPoolExecutor(max_workers=CPU_TASKS)", "pool = ProcessPoolExecutor(max_workers=1)"),),
+            cores=2),
     Variant("executor_compare.py", "the I/O tasks spin and hold the GIL", "I/O 대기 작업 4개를",
             (("    time.sleep(seconds)  #", "    " + SPIN.format("seconds", "    ") + "  #"),)),
     Variant("ipc_pipe.py", "the child reports its parent's PID", "파이프 양 끝의 PID",
@@ -192,6 +197,8 @@ def _run_variant(tmp: Path, variant: Variant):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the variants use /proc and fork")
 @pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v.snippet}:{v.breaks}" for v in VARIANTS])
 def test_broken_variant_fails_its_claim(variant: Variant, tmp_path: Path) -> None:
+    if len(os.sched_getaffinity(0)) < variant.cores:
+        pytest.skip(f"needs {variant.cores} usable CPUs")
     report = _run_variant(tmp_path, variant)
     if variant.problem:  # a header expectation such as ``exit = 3`` rather than an [[expect]]
         problems = [str(p) for p in report.problems]
