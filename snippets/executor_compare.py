@@ -38,11 +38,13 @@ LOOPS = 1_000_000
 WAIT = 0.15
 
 
-def cpu_task(n: int) -> int:
+def cpu_task(n: int) -> float:
+    """순수 파이썬 반복문. 이 작업이 쓴 CPU 시간(초)을 돌려준다."""
+    t0 = time.thread_time()
     total = 0
     for i in range(n):
         total += i * i % 13
-    return total
+    return time.thread_time() - t0
 
 
 def io_task(seconds: float) -> float:
@@ -80,6 +82,7 @@ if __name__ == "__main__":
     table: dict[str, dict[str, float]] = {}
     rounds: list[dict[str, float]] = []  # CPU 작업의 라운드별 측정
     serial_idle: list[float | None] = []  # 순차 실행 중 기계에서 놀던 코어 수
+    pool_cores: list[float | None] = []  # 프로세스 풀이 도는 동안 쓸 수 있던 코어: 워커가 쓴 코어 + 놀던 코어
     need_idle = 0.7 * (min(usable, TASKS) - 1)
 
     def judgeable(idle: float | None) -> bool:
@@ -97,8 +100,10 @@ if __name__ == "__main__":
         _, wall, idle = _cpuidle.run_and_idle(lambda: run("serial", cpu_task, LOOPS, pools))
         r = {"serial": wall}
         serial_idle.append(idle)
-        for k in kinds[1:]:
-            r[k] = run(k, cpu_task, LOOPS, pools)
+        r["thread_pool"] = run("thread_pool", cpu_task, LOOPS, pools)
+        used, r["process_pool"], idle_p = _cpuidle.run_and_idle(
+            lambda: sum(pools["process_pool"].map(cpu_task, [LOOPS] * TASKS)))
+        pool_cores.append(None if idle_p is None else used / r["process_pool"] + idle_p)
         rounds.append(r)
     table["cpu"] = {k: min(r[k] for r in rounds) for k in kinds}  # 표에는 라운드 중 가장 빠른 값
     table["io"] = {k: min(run(k, io_task, WAIT, pools) for _ in range(3)) for k in kinds}
@@ -116,11 +121,15 @@ if __name__ == "__main__":
     print(f"cpu thread_pool/serial (median of rounds)={median:.2f}")
     cap = float(min(usable, TASKS, WORKERS))
 
-    def available(idle: float | None) -> float:
-        """순차 실행이 쓴 코어 1개 + 그동안 놀던 코어 (작업·워커·CPU 수가 상한)"""
-        return max(1.0, min(cap, 1.0 + (cap - 1 if idle is None else idle)))
+    def available(idle: float | None, in_pool: float | None) -> float:
+        """두 구간에서 잰 작은 쪽 (작업·워커·CPU 수가 상한): 순차 실행이 쓴 코어 1개 + 그동안 놀던 코어,
+        그리고 풀의 워커가 쓴 코어 + 그동안 놀던 코어 (순차 구간에 비어 있던 코어를 다른 프로그램이 가져갈 수 있다)"""
+        k = 1.0 + (cap - 1 if idle is None else idle)
+        return max(1.0, min(cap, k, cap if in_pool is None else in_pool))
 
-    best = min(r["process_pool"] / r["serial"] * available(idle) for r, idle in zip(rounds, serial_idle, strict=True))
+    ks = [available(idle, p) for idle, p in zip(serial_idle, pool_cores, strict=True)]
+    print("cpu process_pool: 라운드별 k (쓸 수 있던 코어) = " + ", ".join(f"{k:.2f}" for k in ks))
+    best = min(r["process_pool"] / r["serial"] * k for r, k in zip(rounds, ks, strict=True))
     print(f"cpu process_pool: best ratio x available cores={best:.2f}  (이상적이면 1.0)")
     if gil:
         assert median >= 0.8, "GIL 빌드에서 CPU 스레드는 빨라지지 않는다"
