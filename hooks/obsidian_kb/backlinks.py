@@ -57,7 +57,8 @@ def plain_segments(line: str) -> tuple[Segment, ...]:
     matches = sorted(
         [(m.start(), m.end(), parse_wikilink(m.group("inner"), embed=bool(m.group("embed"))).display)
          for m in iter_wikilinks(line)]
-        + [(m.start(), m.end(), m.group(2)) for m in MARKDOWN_LINK_RE.finditer(line)]
+        + [(m.start(), m.end(), m.group(2))
+           for m in (MARKDOWN_LINK_RE.finditer(line) if "](" in line else ())]
     )
     for start, end, text in matches:
         if start < pos:  # a Markdown link inside a wikilink alias, say: keep the first

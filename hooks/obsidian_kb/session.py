@@ -158,6 +158,7 @@ class BuildSession:
         #: what incremental rebuilds compare with (see .rebuild); lives as long as the session
         self.rebuild_memory = RebuildMemory()
         self._vault_paths: dict[tuple[Path, Path], str] = {}
+        self._real_folders: dict[Path, Path] = {}
         self._begin(settings)
 
     def restart(self, settings: Settings, *, warn: Warn | None = None,
@@ -215,8 +216,11 @@ class BuildSession:
         key = (abs_path, self.vault_root)
         found = self._vault_paths.get(key)
         if found is None:  # resolving costs a system call per folder; kept across rebuilds
+            folder = self._real_folders.get(abs_path.parent)
+            if folder is None:  # once per folder, not once per file
+                folder = self._real_folders[abs_path.parent] = abs_path.parent.resolve()
             try:  # the folder's real path, the file's own name: a symlinked note keeps its name
-                found = (abs_path.parent.resolve() / abs_path.name).relative_to(self.vault_root).as_posix()
+                found = (folder / abs_path.name).relative_to(self.vault_root).as_posix()
             except ValueError:
                 found = abs_path.name
             self._vault_paths[key] = found
