@@ -17,7 +17,7 @@ from .checks import LinkGraph
 from .graph import display_title
 from .urls import relative_url
 from .vault import VaultIndex
-from .wikilink import MARKDOWN_LINK_RE, iter_wikilinks, parse_wikilink
+from .wikilink import iter_markdown_links, iter_wikilinks, parse_wikilink
 
 #: Line markers that mean nothing out of place: list bullets, quotes, headings, callout heads.
 _LINE_MARKER = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+))+")
@@ -57,8 +57,7 @@ def plain_segments(line: str) -> tuple[Segment, ...]:
     matches = sorted(
         [(m.start(), m.end(), parse_wikilink(m.group("inner"), embed=bool(m.group("embed"))).display)
          for m in iter_wikilinks(line)]
-        + [(m.start(), m.end(), m.group(2))
-           for m in (MARKDOWN_LINK_RE.finditer(line) if "](" in line else ())]
+        + [(m.start(), m.end(), m.group(2)) for m in iter_markdown_links(line)]
     )
     for start, end, text in matches:
         if start < pos:  # a Markdown link inside a wikilink alias, say: keep the first

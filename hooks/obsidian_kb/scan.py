@@ -19,6 +19,7 @@ from .wikilink import (
     MARKDOWN_LINK_RE,
     WIKILINK_RE,
     LinkSpec,
+    iter_markdown_links,
     iter_wikilinks,
     parse_markdown_link,
     parse_wikilink,
@@ -286,7 +287,7 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
             spec = parse_wikilink(m.group("inner"), embed=bool(m.group("embed")))
             links.append(LinkOccurrence(spec, lineno, m.start() + 1,
                                         link_context(src_lines[idx], m.start(), m.end())))
-        for m in MARKDOWN_LINK_RE.finditer(line) if "](" in line else ():
+        for m in iter_markdown_links(line):
             md_spec = parse_markdown_link(m.group(3), m.group(2), embed=bool(m.group(1)))
             if md_spec is not None:
                 links.append(LinkOccurrence(md_spec, lineno, m.start() + 1,

@@ -124,6 +124,11 @@ MARKDOWN_LINK_RE = re.compile(
 )
 
 
+def iter_markdown_links(text: str) -> Iterator[re.Match[str]]:
+    """``MARKDOWN_LINK_RE`` matches; text without ``](`` (most lines) skips the regex."""
+    return MARKDOWN_LINK_RE.finditer(text) if "](" in text else iter(())
+
+
 def is_internal_url(url: str) -> bool:
     return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "//"))
 
