@@ -100,7 +100,7 @@ VARIANTS = [
             "순차 실행보다 빠르지 않다",
             (("cpu.append(cpu_work())", "cpu.append(cpu_work(LOOPS // 4))"),)),
     Variant("gil_cpu_vs_io.py", "the process pool has one worker: the tasks run one after another",
-            "프로세스는 그 라운드에 쓸 수 있던 코어 수",
+            "프로세스는 그 라운드에 쓸 수 있던 코어 k개",
             (("pool = ProcessPoolExecutor(max_workers=CPU_TASKS)",
               "pool = ProcessPoolExecutor(max_workers=1)"),),
             cores=2),
