@@ -29,9 +29,10 @@ MAX_CONTEXTS = 5  # lines quoted per linking note; a note with thousands of link
 
 
 class Segment(NamedTuple):
-    """A piece of a quoted line (one cached parse per quoted line). A NamedTuple for its
-    C-level hash and equality; the collector still tracks it (CPython 3.11 untracks only
-    exact tuples)."""
+    """A piece of a quoted line. Short-lived: only each line's HTML is cached, because a
+    string is not tracked by the cycle collector and a NamedTuple is (CPython 3.11
+    untracks only exact tuples; 155k cached Segments at 5,000 notes made full collections
+    walk them over and over)."""
 
     text: str
     is_link: bool = False
@@ -44,11 +45,10 @@ class Backlink:
     source: str  # vault path
     title: str
     url: str  # site-root relative URL of the linking page
-    contexts: tuple[tuple[Segment, ...], ...]
+    contexts: tuple[str, ...]  # each quoted line as HTML (``context_html``), escaped
     more: int = 0  # further distinct lines that link here, not quoted
 
 
-@lru_cache(maxsize=1 << 16)  # a line with several links is the context of several backlinks
 def plain_segments(line: str) -> tuple[Segment, ...]:
     """A source line as a reader reads it: link syntax gone, link text marked."""
     line = _CALLOUT_HEAD.sub("", _LINE_MARKER.sub("", line)).strip()
@@ -101,7 +101,7 @@ def collect_backlinks(
     graph: LinkGraph, index: VaultIndex, urls: Mapping[str, str], target: str
 ) -> list[Backlink]:
     """Backlinks of the note at vault path ``target``, one entry per published linking note."""
-    by_source: dict[str, list[tuple[Segment, ...]]] = {}
+    by_source: dict[str, list[str]] = {}
     note_urls: dict[str, str] = {}
     lines: dict[str, set[int]] = {}
     for link in graph.backlinks.get(target, ()):
@@ -116,9 +116,9 @@ def collect_backlinks(
         seen.add(link.occurrence.line)
         if len(contexts) >= MAX_CONTEXTS:
             continue  # counted in ``more``, never parsed: the work stays bounded
-        segments = plain_segments(link.occurrence.context)
-        if segments not in contexts:
-            contexts.append(segments)
+        html = context_html(link.occurrence.context)
+        if html not in contexts:
+            contexts.append(html)
     found = [
         Backlink(src, display_title(index.notes[src]), note_urls[src], tuple(ctx),
                  more=max(0, len(lines[src]) - len(ctx)))
@@ -127,11 +127,17 @@ def collect_backlinks(
     return sorted(found, key=lambda b: (b.title.casefold(), b.source))
 
 
-@lru_cache(maxsize=1 << 16)  # a quoted line is quoted under every note it links to
-def _context_html(segments: tuple[Segment, ...]) -> str:
+def segments_html(segments: tuple[Segment, ...]) -> str:
+    """A quoted line's paragraph: link text marked, every piece escaped."""
     parts = [f"<mark>{escape(seg.text, quote=False)}</mark>" if seg.is_link else escape(seg.text, quote=False)
              for seg in segments]
     return f'<p class="kb-backlink-context">{"".join(parts)}</p>'
+
+
+@lru_cache(maxsize=1 << 16)  # a line is quoted under every note it links to
+def context_html(line: str) -> str:
+    """``line`` quoted as a reader reads it (:func:`plain_segments`), as HTML."""
+    return segments_html(plain_segments(line))
 
 
 def render_backlinks(backlinks: list[Backlink], page_url: str) -> str:
@@ -148,7 +154,7 @@ def render_backlinks(backlinks: list[Backlink], page_url: str) -> str:
     for backlink in backlinks:
         href = escape(relative_url(backlink.url, page_url))
         out.append(f'<li><a href="{href}" class="kb-backlink">{escape(backlink.title, quote=False)}</a>')
-        out.extend(map(_context_html, backlink.contexts))
+        out.extend(backlink.contexts)
         if backlink.more:
             out.append(f'<p class="kb-backlink-more">외 {backlink.more}곳</p>')
         out.append("</li>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from obsidian_kb import search
-from obsidian_kb.backlinks import collect_backlinks, plain_segments, render_backlinks
+from obsidian_kb.backlinks import collect_backlinks, context_html, plain_segments, render_backlinks
 from obsidian_kb.checks import resolve_vault
 from obsidian_kb.graph import build_note_graph, local_graph_html
 from obsidian_kb.tags import TagAnchors, vault_tags
@@ -43,7 +43,7 @@ def test_backlinks_are_escaped_and_relative():
     assert 'href="../../%ED%8C%8C%EC%9D%B4%EC%8D%AC/GIL/"' in html or 'href="../../파이썬/GIL/"' in html
     assert "[[" not in html and "data-search-exclude" in html
     assert render_backlinks([], "x/") == ""
-    escaped = plain_segments("<script>alert(1)</script> [[스레드]]")
+    escaped = context_html("<script>alert(1)</script> [[스레드]]")
     from obsidian_kb.backlinks import Backlink
 
     out = render_backlinks([Backlink("a.md", "<b>", "a/", (escaped,))], "b/")

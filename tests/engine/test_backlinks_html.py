@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from kbtest import parse_html
-from obsidian_kb.backlinks import Backlink, Segment, render_backlinks
+from obsidian_kb.backlinks import Backlink, Segment, render_backlinks, segments_html
 
 HOSTILE = '<script>alert("x")</script> & \'따옴표\' <b>굵게</b>'
 
 
 def test_names_and_quotes_are_escaped():
-    backlinks = [Backlink("a/x.md", HOSTILE, 'a/"x"/', ((Segment(HOSTILE), Segment(HOSTILE, True)),))]
+    quoted = segments_html((Segment(HOSTILE), Segment(HOSTILE, True)))
+    backlinks = [Backlink("a/x.md", HOSTILE, 'a/"x"/', (quoted,))]
     root = parse_html(render_backlinks(backlinks, "b/"))
     assert not root.find_all("script") and not root.find_all("b")
     link = root.find("a", class_="kb-backlink")
