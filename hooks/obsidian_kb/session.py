@@ -20,7 +20,9 @@ Public surface (kept stable for the other hosts and for incremental rebuilds):
      ``asset_urls()`` — the scripts and stylesheets every page loads;
   4. ``start(urls, href_bases=None)`` — site path -> URL of every file;
      resolves every link once, reports link problems, starts every snippet in
-     the background (``href_bases``: see ``RenderContext.href_bases``);
+     the background (``href_bases``: see ``RenderContext.href_bases``), and
+     takes what is alive out of the cycle collector's walks until ``finish`` or
+     ``close`` (:mod:`.collector`);
   5. per page: ``enter_page(site_path, meta)`` before its Markdown renders
      (``page_context(site_path)`` gives a page its own render context),
      ``leave_page(site_path, html)`` after, ``page_anchors(site_path)`` for
@@ -50,7 +52,7 @@ from typing import Any
 
 from markdown import Extension, Markdown
 
-from . import search
+from . import collector, search
 from .backlinks import collect_backlinks, render_backlinks
 from .checks import LinkGraph, known_resolutions, resolve_vault
 from .dependents import RebuildMemory
@@ -236,6 +238,10 @@ class BuildSession:
         return walk
 
     def index_files(self, sources: Iterable[SourceFile]) -> VaultIndex:
+        with collector.paused():  # records that live to the end of the build
+            return self._index_files(sources)
+
+    def _index_files(self, sources: Iterable[SourceFile]) -> VaultIndex:
         index = VaultIndex()
         # An unchanged note keeps the previous build's scan (same text, same heading ids).
         before = self.previous_index
@@ -304,12 +310,14 @@ class BuildSession:
         self.context.urls = dict(urls)
         self.context.href_bases = href_bases
         self.context.tag_href = self._tag_href()
-        self.graph = resolve_vault(index, known_resolutions(self.previous_index, self.previous_graph, index)
-                                   or self.context.resolver)
-        self.context.remember(link.resolution for link in self.graph.links)
+        with collector.paused():
+            known = known_resolutions(self.previous_index, self.previous_graph, index)
+            self.graph = resolve_vault(index, known or self.context.resolver)
+            self.context.remember(link.resolution for link in self.graph.links)
         for problem in self.graph.problems:
             self._warn(problem)
         self._start_snippets(index)
+        collector.freeze()  # until finish() or close(): see collector
 
     def _start_snippets(self, index: VaultIndex) -> None:
         """Start every snippet now, in the background, before pages render."""
@@ -483,11 +491,14 @@ class BuildSession:
         """Wait for every snippet, write graph, search patch and the report; the report folder."""
         if self.snippets is not None:
             self.snippets.finish(self._snippet_files)
-        self._write_reader_files(site_dir)
+        collector.thaw()
+        with collector.paused():  # a graph and a search index parsed, patched, written
+            self._write_reader_files(site_dir)
         return write_report(site_dir, self.problems)
 
     def close(self, *, cancel: bool = False) -> None:
         """Stop the snippet runner (idempotent); ``cancel`` kills snippets still running."""
+        collector.thaw()  # a build that failed before finish()
         if self.snippets is not None:
             self.snippets.runner.close(cancel=cancel)
 

@@ -55,3 +55,29 @@ def test_own_tags_page_when_the_host_has_no_tags_listing(tmp_path):
     assert "{ #tag:프로세스 }" in text and "{ #tag:운영체제/스레드 }" in text and "(a.md)" in text
     session.start({"a.md": "a/", "tags.md": "tags/"})
     assert session.context.tag_href is not None
+
+
+def test_build_records_leave_the_collector_walks_until_the_build_ends(tmp_path):
+    """The page phase runs with the vault's records frozen (see obsidian_kb.collector): a
+    finished build and a failed one (closed without finish) both give them back."""
+    import gc
+
+    docs = _vault(tmp_path, {"a.md": "# A\n\n[[b]]\n", "b.md": "# B\n"})
+    settings = Settings(docs_dir=docs, config_dir=tmp_path, execute=False)
+    session = BuildSession(settings)
+    gc.unfreeze()
+    enabled = gc.isenabled()
+    session.index_files(_sources(docs))
+    assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled
+    session.start({"a.md": "a/", "b.md": "b/"})
+    frozen = gc.get_freeze_count()
+    assert frozen > 0 and gc.is_tracked(session.graph) and gc.isenabled() == enabled
+    session.finish(tmp_path / "site")
+    assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled
+
+    session.restart(settings)
+    session.index_files(_sources(docs))
+    session.start({"a.md": "a/", "b.md": "b/"})
+    assert gc.get_freeze_count() > 0
+    session.close(cancel=True)  # what a host does when a page fails
+    assert gc.get_freeze_count() == 0
