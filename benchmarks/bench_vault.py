@@ -17,6 +17,13 @@ check for warnings; the others with ``-q``); the median is reported, as wall
 seconds (``time.perf_counter``) and as CPU seconds of the build process (less
 disturbed by other work on a shared machine).
 
+With ``--paired`` each engine build (and each ``links`` build) instead runs at the
+same time as a floor build, each pinned to its own CPU, swapping CPUs every
+round, and the median of the per-pair CPU ratios is reported as well: this VM's
+speed drifts by tens of percent between minutes, which sequential builds turn
+into noise larger than the gap being measured; builds sharing the same seconds
+share the drift.
+
 Then the **serve latency**: ``mkdocs serve`` on a ``--serve-notes`` vault (1,000
 notes), engine and floor one after the other in the same run. Each edit appends
 a sentence with a link to another note (a wikilink for the engine, the equivalent
@@ -29,7 +36,7 @@ then the median of ``--serve-edits`` edits.
 Usage::
 
     python benchmarks/bench_vault.py [--sizes 1000 5000] [--repeat 2]
-        [--serve-notes 1000] [--serve-edits 3] [--profile] [--keep]
+        [--serve-notes 1000] [--serve-edits 3] [--paired] [--profile] [--keep]
 
 Progress goes to stderr, the final table to stdout. Temp dirs are removed.
 """
@@ -312,6 +319,52 @@ def run_build(cfg: Path, env: dict[str, str], *, quiet: bool = True) -> tuple[fl
     return elapsed, cpu, proc.stderr
 
 
+def run_builds_at_once(builds: list[tuple[Path, dict[str, str]]], *, quiet: bool,
+                       tmp: Path) -> list[tuple[float, float, str]]:
+    """``run_build`` for each build, all at the same time, each pinned to its own CPU (the
+    i-th build on the i-th usable CPU). Builds that share the same seconds share the
+    machine's drift in speed too, which on a shared VM is larger than the gap measured."""
+    usable = sorted(os.sched_getaffinity(0))
+    if len(usable) < len(builds):
+        raise SystemExit(f"--paired needs {len(builds)} usable CPUs, this machine has {len(usable)}")
+    procs = []
+    for i, (cfg, env) in enumerate(builds):
+        cmd = [*MKDOCS, "build", "-f", str(cfg)] + (["-q"] if quiet else [])
+        log = (tmp / f"build-{i}.log").open("w+", encoding="utf-8")
+        cpu = usable[i]
+        proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=REPO, stdout=subprocess.DEVNULL,
+                                stderr=log, preexec_fn=lambda cpu=cpu: os.sched_setaffinity(0, {cpu}))
+        procs.append((proc, log, time.perf_counter(), cfg))
+    results = []
+    for proc, log, t0, cfg in procs:
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time
+        elapsed = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        text = log.read()
+        log.close()
+        if proc.returncode != 0:
+            raise SystemExit(f"build failed ({cfg}):\n{text[-4000:]}")
+        results.append((elapsed, usage.ru_utime + usage.ru_stime, text))
+    return results
+
+
+def record(times: dict[str, list[float]], cpus: dict[str, list[float]], label: str, n: int, r: int,
+           result: tuple[float, float, str], say) -> None:
+    """Keep one build's times. The first round is not quiet: both builds must be free of
+    warnings (a floor with broken links would skip work and flatter the engine)."""
+    t, cpu, log = result
+    if r == 0:
+        warns = warnings_in(log)
+        if warns:
+            print("\n".join(warns[:20]), file=sys.stderr)
+            raise SystemExit(f"{label} build of {n} notes has {len(warns)} warning(s); "
+                             "the comparison would not be honest")
+    times[label].append(t)
+    cpus[label].append(cpu)
+    say(f"{n} notes: {label} run {r + 1}: {t:.2f}s wall, {cpu:.2f}s CPU" + (", 0 warnings" if r == 0 else ""))
+
+
 def warnings_in(log: str) -> list[str]:
     return [line for line in log.splitlines() if line.startswith("WARNING")]
 
@@ -468,6 +521,9 @@ def main() -> int:
     ap.add_argument("--serve-notes", type=int, default=1000,
                     help="vault size of the serve-latency comparison (0 skips it)")
     ap.add_argument("--serve-edits", type=int, default=3, help="timed edits per server")
+    ap.add_argument("--paired", action="store_true",
+                    help="run each engine build at the same time as a floor build, on its own CPU, "
+                         "and report the median of the per-pair CPU ratios (needs 2 CPUs)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (for debugging)")
     args = ap.parse_args()
 
@@ -476,6 +532,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     rows = []
+    paired: list[tuple[int, dict[str, list[float]]]] = []
     latency: dict[str, list[tuple[float, float]]] = {}
     try:
         snippets = tmp / "snippets"
@@ -495,24 +552,24 @@ def main() -> int:
             env_l = {**env_e, "KB_SITE_DIR": str(tmp / f"site-l-{n}"), "KB_NOTE_PANELS": "0"}
             times: dict[str, list[float]] = {"floor": [], "engine": [], "links": []}
             cpus: dict[str, list[float]] = {"floor": [], "engine": [], "links": []}
+            pair_ratios: dict[str, list[float]] = {"engine": [], "links": []}
+
             for r in range(args.repeat):
                 order = [("floor", floor_cfg, env_f), ("engine", CONFIG, env_e), ("links", CONFIG, env_l)]
                 if r % 2:
                     order.reverse()
-                for label, cfg, env in order:
-                    # The first round is not quiet: both builds must be free of warnings
-                    # (a floor with broken links would skip work and flatter the engine).
-                    t, cpu, log = run_build(cfg, env, quiet=r > 0)
-                    if r == 0:
-                        warns = warnings_in(log)
-                        if warns:
-                            print("\n".join(warns[:20]), file=sys.stderr)
-                            raise SystemExit(f"{label} build of {n} notes has {len(warns)} warning(s); "
-                                             "the comparison would not be honest")
-                    times[label].append(t)
-                    cpus[label].append(cpu)
-                    say(f"{n} notes: {label} run {r + 1}: {t:.2f}s wall, {cpu:.2f}s CPU"
-                        + (", 0 warnings" if r == 0 else ""))
+                if not args.paired:
+                    for label, cfg, env in order:
+                        record(times, cpus, label, n, r, run_build(cfg, env, quiet=r > 0), say)
+                    continue
+                for other in ("engine", "links"):  # floor and ``other`` at once, CPUs swapped each round
+                    pair = [b for b in order if b[0] in ("floor", other)]
+                    results = run_builds_at_once([(cfg, env) for _, cfg, env in pair], quiet=r > 0, tmp=tmp)
+                    got = {label: res for (label, _, _), res in zip(pair, results, strict=True)}
+                    for label, res in got.items():
+                        record(times, cpus, label, n, r, res, say)
+                    pair_ratios[other].append(got[other][1] / got["floor"][1])
+                    say(f"{n} notes: {other} / floor CPU in this pair: {pair_ratios[other][-1]:.3f}")
             share = None
             if args.profile and n == args.sizes[0]:
                 say(f"{n} notes: profiling an in-process engine build")
@@ -524,6 +581,8 @@ def main() -> int:
             rows.append((n, floor, eng, share,
                          statistics.median(cpus["floor"]), statistics.median(cpus["engine"]),
                          statistics.median(times["links"]), statistics.median(cpus["links"])))
+            if args.paired:
+                paired.append((n, pair_ratios))
             for d in (eng_vault, flo_vault, tmp / f"site-e-{n}", tmp / f"site-f-{n}", tmp / f"site-l-{n}"):
                 shutil.rmtree(d, ignore_errors=True)
     finally:
@@ -545,6 +604,10 @@ def main() -> int:
               f"{fcpu:>9.2f} {ecpu:>10.2f} {ecpu / fcpu:>9.3f} {sh:>12} "
               f"{lwall:>8.2f} {lcpu:>9.2f} {lcpu / fcpu:>15.3f}")
     print("links = the engine with KB_NOTE_PANELS=0 (no backlinks or local graph under each note)")
+    for n, ratios in paired:
+        print(f"paired at {n} notes (floor built at the same time on the other CPU), CPU ratio median: "
+              + ", ".join(f"{label} {statistics.median(v):.3f} (rounds: {', '.join(f'{x:.3f}' for x in v)})"
+                          for label, v in ratios.items()))
     if latency:
         wall = {k: statistics.median(t for t, _ in v) for k, v in latency.items()}
         cpu = {k: statistics.median(c for _, c in v) for k, v in latency.items()}
