@@ -51,7 +51,7 @@ def _tag_list(value: Any) -> list[str]:
 
 def page_source(scan: NoteScan) -> str:
     """What MkDocs should read for this note: our frontmatter, then the body."""
-    body = "\n".join(scan.text.split("\n")[scan.body_start:])
+    body = "\n".join(scan.text.split("\n")[scan.body_start:]) if scan.body_start else scan.text
     return f"---\n{_yaml(theme_properties(scan.frontmatter))}---\n{body}"
 
 

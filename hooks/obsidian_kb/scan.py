@@ -293,7 +293,9 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
                 links.append(LinkOccurrence(md_spec, lineno, m.start() + 1,
                                             link_context(src_lines[idx], m.start(), m.end())))
         if "#" in content:  # tags, outside link targets (``[[n#H]]`` holds no tag)
-            without_links = MARKDOWN_LINK_RE.sub(_spaces, WIKILINK_RE.sub(_spaces, content))
+            without_links = WIKILINK_RE.sub(_spaces, content) if "[[" in content else content
+            if "](" in without_links:
+                without_links = MARKDOWN_LINK_RE.sub(_spaces, without_links)
             tags.extend(normalise_tag(m.group(1)) for m in TAG_RE.finditer(without_links))
 
     seen: dict[str, str] = {}
