@@ -70,7 +70,7 @@ from .notebook import link_notebook
 from .page_source import page_source
 from .problems import Problem, report_json, report_text
 from .snippet_stage import SnippetStage
-from .snippets import SnippetReport, SnippetRunner
+from .snippets import SnippetReport, SnippetRunner, interrupt
 from .tags import (
     OWN_ANCHORS,
     TAGS_PAGE,
@@ -491,6 +491,12 @@ class BuildSession:
         """Wait for every snippet, write graph, search patch and the report; the report folder."""
         if self.snippets is not None:
             self.snippets.finish(self._snippet_files)
+        if interrupt.stopping():
+            # Ctrl-C killed the snippets. Its KeyboardInterrupt can be lost on the way (raised
+            # inside a finalizer it is only printed): the build must still end as interrupted,
+            # not write a site whose snippets all say so.
+            collector.thaw()
+            raise KeyboardInterrupt
         collector.thaw()
         with collector.paused():  # a graph and a search index parsed, patched, written
             self._write_reader_files(site_dir)

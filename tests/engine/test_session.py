@@ -81,3 +81,22 @@ def test_build_records_leave_the_collector_walks_until_the_build_ends(tmp_path):
     assert gc.get_freeze_count() > 0
     session.close(cancel=True)  # what a host does when a page fails
     assert gc.get_freeze_count() == 0
+
+
+def test_an_interrupted_build_ends_interrupted_even_if_its_keyboardinterrupt_was_lost(tmp_path, monkeypatch):
+    """Ctrl-C kills the snippets and raises KeyboardInterrupt in the main thread; raised
+    inside a finalizer it is only printed. finish() must not write the site as if done."""
+    import gc
+
+    import pytest
+    from obsidian_kb.snippets import interrupt
+
+    docs = _vault(tmp_path, {"a.md": "# A\n"})
+    session = BuildSession(Settings(docs_dir=docs, config_dir=tmp_path, execute=False))
+    session.index_files(_sources(docs))
+    session.start({"a.md": "a/"})
+    monkeypatch.setitem(interrupt._state, "stopping", True)  # what the handler sets
+    with pytest.raises(KeyboardInterrupt):
+        session.finish(tmp_path / "site")
+    assert not (tmp_path / "site").exists() and gc.get_freeze_count() == 0
+    session.close(cancel=True)
