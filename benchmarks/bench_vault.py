@@ -335,10 +335,14 @@ def run_builds_at_once(builds: list[tuple[Path, dict[str, str]]], *, quiet: bool
         proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=REPO, stdout=subprocess.DEVNULL,
                                 stderr=log, preexec_fn=lambda cpu=cpu: os.sched_setaffinity(0, {cpu}))
         procs.append((proc, log, time.perf_counter(), cfg))
+    ended: dict[int, tuple[float, int, resource.struct_rusage]] = {}
+    while len(ended) < len(procs):  # in the order they end: each build's own wall time
+        pid, status, usage = os.wait4(-1, 0)  # and its own CPU time
+        ended[pid] = (time.perf_counter(), status, usage)
     results = []
     for proc, log, t0, cfg in procs:
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time
-        elapsed = time.perf_counter() - t0
+        end, status, usage = ended[proc.pid]
+        elapsed = end - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         text = log.read()
