@@ -227,7 +227,11 @@ def _click_node(page, node_id: int) -> str:
     point = _node_point(page, node_id)
     page.mouse.move(point["x"], point["y"], steps=4)  # force-graph picks the node under the pointer
     page.wait_for_function("document.querySelector('.kb-graph-global').dataset.kbHover")
-    label = page.evaluate("(document.querySelector('.float-tooltip-kap') || {}).innerHTML || ''")
+    # the hover flag is set in onNodeHover, and a fresh-clone CI run then read force-graph's
+    # tooltip still empty: wait for the label itself, then read it
+    tooltip = "(document.querySelector('.float-tooltip-kap') || {}).innerHTML || ''"
+    page.wait_for_function(tooltip, timeout=5000)
+    label = page.evaluate(tooltip)
     page.mouse.click(point["x"], point["y"])
     return label
 
