@@ -491,13 +491,12 @@ class BuildSession:
         """Wait for every snippet, write graph, search patch and the report; the report folder."""
         if self.snippets is not None:
             self.snippets.finish(self._snippet_files)
+        collector.thaw()
         if interrupt.stopping():
             # Ctrl-C killed the snippets. Its KeyboardInterrupt can be lost on the way (raised
             # inside a finalizer it is only printed): the build must still end as interrupted,
             # not write a site whose snippets all say so.
-            collector.thaw()
             raise KeyboardInterrupt
-        collector.thaw()
         with collector.paused():  # a graph and a search index parsed, patched, written
             self._write_reader_files(site_dir)
         return write_report(site_dir, self.problems)
