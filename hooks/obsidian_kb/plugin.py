@@ -149,6 +149,11 @@ class ObsidianKBPlugin(BasePlugin[PluginConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self._build().leave_page(html, page)
 
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        self._build().page_context(page)
+        return context
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return self._build().finish_page(output, page)
 
