@@ -66,6 +66,10 @@ def on_page_content(html, page, config, files):
     return _plugin.on_page_content(html, page=page, config=config, files=files)
 
 
+def on_page_context(context, page, config, nav):
+    return _plugin.on_page_context(context, page=page, config=config, nav=nav)
+
+
 def on_post_page(output, page, config):
     return _plugin.on_post_page(output, page=page, config=config)
 

@@ -308,7 +308,7 @@ class OwnTitles:
     """The escaped title a page's own templates print as ``page.meta.title`` (Material's
     ``<title>``, header and feedback), kept out of ``page.meta`` while other pages render.
 
-    Every page's template lists the nav's pages, and Material's nav macro reads three
+    Every page's template lists the nav's pages, and Material's nav macro reads four more
     properties of each item once its ``meta`` is not empty: a title in the meta of every
     note made each page's nav about 3% of the whole build slower. A title the note's
     frontmatter gave stays in ``meta``, like every other property."""

@@ -75,3 +75,18 @@ def test_missing_extensions_are_added_with_a_hangul_safe_slugify(tmp_path):
     slugify = config.mdx_configs["toc"]["slugify"]
     assert slugify("스택과 힙", "-") == "스택과-힙"
     plugin.on_shutdown()
+
+
+def test_hook_adapter_forwards_every_event_the_plugin_handles():
+    """mkdocs.yml's ``hooks:`` form must see the same events as the plugin form: a missing
+    ``on_page_context`` once left file-name titles out of every page's ``<title>``."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "hooks" / "obsidian.py"
+    spec = importlib.util.spec_from_file_location("obsidian_hook_adapter", path)
+    assert spec is not None and spec.loader is not None
+    adapter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(adapter)
+    events = {name for name in vars(ObsidianKBPlugin) if name.startswith("on_")}
+    assert events, "the plugin handles no events?"
+    assert events <= {name for name in vars(adapter) if name.startswith("on_")}
