@@ -328,6 +328,7 @@ def serve_incrementally(server: Any, config: MkDocsConfig, builder: Callable[...
                         memory: SiteMemory, ignored: Iterable[Path] = ()) -> Any:
     """``on_serve``: content-only watching, and dirty builds after the first one."""
     _filter_watcher(server, config, memory, ignored)
+    _watch_content_roots(server, config, memory)
     loader = _config_loader(config)
     if loader is None:
         log.info("incremental rebuilds are off (mkdocs serve --clean, or not started from "
@@ -408,6 +409,16 @@ def _filter_watcher(server: Any, config: MkDocsConfig, memory: SiteMemory, ignor
         except KeyError:  # not watched (no --watch-theme)
             continue
         server.watch(path)
+
+
+def _watch_content_roots(server: Any, config: MkDocsConfig, memory: SiteMemory) -> None:
+    """Watch the snippets folder too when neither the docs folder nor ``watch:`` holds it
+    (``snippets:`` or ``KB_SNIPPETS`` pointing elsewhere): else a snippet edit is never seen,
+    and the next rebuild reads the old program from the cache."""
+    watched = [Path(os.path.abspath(p)) for p in (config.docs_dir, *(config.watch or ()))]
+    for root in memory.content_roots:
+        if root.is_dir() and not _under(root, watched):
+            server.watch(str(root))
 
 
 def _under(path: Path, roots: Iterable[Path]) -> bool:

@@ -85,10 +85,13 @@ def _differences(served: Path, clean: Path) -> list[str]:
 
 
 class Server:
-    def __init__(self, project: Path, tmp: Path, *, plugins: str = "") -> None:
+    def __init__(self, project: Path, tmp: Path, *, plugins: str = "", kb_options: str = "") -> None:
         self.project, self.tmp = project, tmp
         self.port = _free_port()
-        (project / "mkdocs.yml").write_text(CONFIG.format(port=self.port) + plugins, encoding="utf-8")
+        config = CONFIG.format(port=self.port) + plugins
+        if kb_options:
+            config = config.replace("  - obsidian-kb\n", "  - obsidian-kb:\n" + kb_options)
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
         self.log = project / "serve.log"
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"]
         with self.log.open("w", encoding="utf-8") as out:
@@ -221,3 +224,26 @@ def test_incremental_site_equals_a_clean_build(server, tmp_path):
     time.sleep(4)  # the watcher polls every 0.5 s
     assert server.builds() == before
     assert server.text().count("Detected file changes") == server.text().count("Reloading browsers")
+
+
+def test_snippet_folder_outside_docs_and_watch_is_watched(tmp_path):
+    """``snippets:`` pointing outside the docs folder and outside ``watch:``: saving the
+    program alone rebuilds, and the page shows the new output, not the cached run."""
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "code").mkdir()
+    (project / "docs" / "index.md").write_text("# 홈\n\n![[hello.py]]\n", encoding="utf-8")
+    (project / "code" / "hello.py").write_text(SNIPPET.format(text="첫 출력"), encoding="utf-8")
+    server = Server(project, tmp_path, kb_options="      snippets: code\n")
+    try:
+        server.wait("the first build", lambda: "Serving on" in server.text())
+        sites = [p for p in tmp_path.glob("mkdocs_*") if p.is_dir() and (p / "index.html").exists()
+                 and "첫 출력" in (p / "index.html").read_text(encoding="utf-8")]
+        assert sites, server.text()
+        before = server.builds()
+        (project / "code" / "hello.py").write_text(SNIPPET.format(text="고친 출력"), encoding="utf-8")
+        server.wait("a rebuild after the snippet alone changed", lambda: server.builds() > before)
+        page = (sites[0] / "index.html").read_text(encoding="utf-8")
+        assert "고친 출력" in page and "첫 출력" not in page
+    finally:
+        server.stop()
