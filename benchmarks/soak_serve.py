@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -85,12 +86,15 @@ def main() -> int:
         failures += [f"first build: {line}" for line in first.splitlines() if line.startswith(BAD)]
         note, snippet = vault / args.note, snippets / args.snippet
         code = snippet.read_text(encoding="utf-8")
+        # The cache outlives this run (the repository's .cache): a program text an earlier
+        # soak already ran is, rightly, read from it. A token of this run's keeps it new.
+        token = secrets.token_hex(8)
         for k in range(1, args.rounds + 1):
             before = log()
             reloads = before.count("Reloading browsers")
             if k % 10 == 0:
                 # a statement, not a comment: the cache key is the program's syntax tree
-                snippet.write_text(f"{code}\n_soak_round = {k}\n", encoding="utf-8")
+                snippet.write_text(f"{code}\n_soak_round = '{token}-{k}'\n", encoding="utf-8")
             with note.open("a", encoding="utf-8") as f:
                 f.write(f"\n\n소크 {k}번째 수정.\n")
             times.append(wait(lambda r=reloads: log().count("Reloading browsers") > r, f"rebuild {k}"))
