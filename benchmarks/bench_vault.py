@@ -19,10 +19,14 @@ disturbed by other work on a shared machine).
 
 With ``--paired`` each engine build (and each ``links`` build) instead runs at the
 same time as a floor build, each pinned to its own CPU, swapping CPUs every
-round, and the median of the per-pair CPU ratios is reported as well: this VM's
-speed drifts by tens of percent between minutes, which sequential builds turn
-into noise larger than the gap being measured; builds sharing the same seconds
-share the drift.
+round, and the geometric mean of the per-pair CPU ratios is reported as well
+(``--repeat`` must then be even): this VM's speed drifts by tens of percent
+between minutes, which sequential builds turn into noise larger than the gap
+being measured; builds sharing the same seconds share the drift. Its two CPUs
+need not be equally fast either (a floor-against-floor pair measured 0.960 one
+way round and 1.055 the other): with each build on each CPU equally often, the
+geometric mean cancels that factor, which a median of an odd number of rounds
+does not.
 
 Then the **serve latency**: ``mkdocs serve`` on a ``--serve-notes`` vault (1,000
 notes), engine and floor one after the other in the same run. Each edit appends
@@ -530,6 +534,8 @@ def main() -> int:
                          "and report the median of the per-pair CPU ratios (needs 2 CPUs)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (for debugging)")
     args = ap.parse_args()
+    if args.paired and args.repeat % 2:
+        ap.error("--paired needs an even --repeat: each build on each CPU equally often")
 
     def say(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -609,8 +615,10 @@ def main() -> int:
               f"{lwall:>8.2f} {lcpu:>9.2f} {lcpu / fcpu:>15.3f}")
     print("links = the engine with KB_NOTE_PANELS=0 (no backlinks or local graph under each note)")
     for n, ratios in paired:
-        print(f"paired at {n} notes (floor built at the same time on the other CPU), CPU ratio median: "
-              + ", ".join(f"{label} {statistics.median(v):.3f} (rounds: {', '.join(f'{x:.3f}' for x in v)})"
+        print(f"paired at {n} notes (floor built at the same time on the other CPU, CPUs swapped "
+              "each round), geometric mean of the CPU ratios: "
+              + ", ".join(f"{label} {statistics.geometric_mean(v):.3f} "
+                          f"(rounds: {', '.join(f'{x:.3f}' for x in v)})"
                           for label, v in ratios.items()))
     if latency:
         wall = {k: statistics.median(t for t, _ in v) for k, v in latency.items()}
