@@ -160,6 +160,36 @@ def test_invalid_frontmatter_is_not_body():
     assert get_data(page_source(scan)) == ("본문\n", {})
 
 
+def _alias_bomb(levels: int) -> str:
+    rows = ["l0: &l0 [" + ", ".join(["웃음"] * 9) + "]"]
+    rows += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(rows)
+
+
+@pytest.mark.parametrize(("yaml_text", "words"), [
+    ("a: &x [*x]", "alias inside itself"),  # a cycle: every reader recursed until the stack ran out
+    ("a: " + "[" * 500 + "]" * 500, "nested more than 20 levels"),
+    ("a: " + "[" * 5000, ""),  # libyaml refuses it itself; PyYAML alone recursed
+    (_alias_bomb(9), "more than 10,000 property values"),  # 9**9 values once expanded
+])
+def test_unbounded_properties_are_refused_and_located(yaml_text, words):
+    scan = scan_note(f"---\n{yaml_text}\n---\n본문\n")
+    [problem] = scan.problems
+    assert words in problem.message and problem.line in (1, 2)
+    assert scan.frontmatter == {}
+    assert get_data(page_source(scan)) == ("본문\n", {})
+
+
+def test_properties_as_deep_as_obsidian_writes_them_are_kept():
+    # the bound is generous: nested mappings and lists, shared aliases, a few hundred values
+    text = ("---\nbase: &b {a: [1, 2, {c: [3]}]}\nuses: [*b, *b]\n"
+            + "".join(f"p{i}: [{i}, x]\n" for i in range(300)) + "---\n본문\n")
+    scan = scan_note(text)
+    assert scan.problems == ()
+    assert scan.frontmatter["uses"][1]["a"][2] == {"c": [3]}
+    assert len(scan.frontmatter) == 302
+
+
 # -- unclosed fences -------------------------------------------------------------------
 
 

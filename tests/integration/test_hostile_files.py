@@ -2,11 +2,12 @@
 
 Symlinks out of the vault (a file and a folder), into ``.obsidian``, a symlink
 loop, a FIFO, invalid UTF-8, UTF-16 with a BOM, NUL bytes, properties MkDocs and
-Material act on, MultiMarkdown-looking first lines, an unclosed fence with a
-link after it, and 10,000 embeds of a 20 KB note. The build must end (exit 0
-without ``--strict``, a failure with it), every bad file must be a warning that
-names it (and its line, where there is one), nothing from outside the vault may
-reach the site, and the vault must be unchanged.
+Material act on, properties that nest without end or expand (YAML aliases),
+MultiMarkdown-looking first lines, an unclosed fence with a link after it, and
+10,000 embeds of a 20 KB note. The build must end (exit 0 without ``--strict``, a
+failure with it), every bad file must be a warning that names it (and its line,
+where there is one), nothing from outside the vault may reach the site, and the
+vault must be unchanged.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ EXPECTED_WARNINGS = [
     ("서로게이트.md", 3, "U+FFFD"),
     ("허브.md", 3, "exceed"),
     ("깊은 8.md", 3, "nested more than"),  # where the cut embed is written; the message names the page
+    # each of these three aborted the build with a RecursionError (or would expand forever)
+    ("순환 속성.md", 1, "alias inside itself"),
+    ("깊은 속성.md", 1, "nested more than 20 levels"),
+    ("별칭 폭탄.md", 1, "more than 10,000 property values"),
 ]
 
 
@@ -76,6 +81,11 @@ def _make_vault(tmp: Path) -> Path:
         f"{BIG_NOTE}.md": "# 큰 노트\n\n" + ("가나다라마바사 " * 2_500)[:20_000] + "\n",
         "허브.md": "# 허브\n\n" + "".join(f"![[{BIG_NOTE}]]\n" for _ in range(EMBEDS)),
     }
+    notes["순환 속성.md"] = "---\na: &x [*x]\n---\n# 순환\n\n[[index]]\n"
+    notes["깊은 속성.md"] = "---\na: " + "[" * 500 + "]" * 500 + "\n---\n# 깊음\n"
+    bomb = ["l0: &l0 [" + ", ".join(["웃음"] * 9) + "]"]
+    bomb += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    notes["별칭 폭탄.md"] = "---\n" + "\n".join(bomb) + "\n---\n# 폭탄\n"
     for i in range(10):  # a chain deeper than the embed depth limit (8)
         notes[f"깊은 {i}.md"] = f"# 깊은 {i}\n\n![[깊은 {i + 1}]]\n"
     notes["깊은 10.md"] = "# 끝\n"
