@@ -88,9 +88,15 @@ _LINEAR = {cls: type(f"Linear{cls.__name__}", (LinearBrackets, cls), {}) for _, 
 
 def register_linear_links(md: Markdown) -> None:
     """Swap each stock link processor still registered for its linear twin."""
-    for name, cls, pattern, priority in _STOCK:
-        if name in md.inlinePatterns and type(md.inlinePatterns[name]) is cls:
-            md.inlinePatterns.register(_LINEAR[cls](pattern, md), name, priority)
+    patterns = md.inlinePatterns
+    stock = [(name, cls, pattern, priority) for name, cls, pattern, priority in _STOCK
+             if name in patterns and type(patterns[name]) is cls]
+    # All out, then all in: registering over a name deregisters it first, which sorts the
+    # registry, and each registration unsorts it again (six sorts on every page, else).
+    for name, *_ in stock:
+        patterns.deregister(name)
+    for name, cls, pattern, priority in stock:
+        patterns.register(_LINEAR[cls](pattern, md), name, priority)
 
 
 #: ``](`` openers on one line beyond which links on that line are not parsed. Python-Markdown's
