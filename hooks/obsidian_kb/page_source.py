@@ -56,6 +56,8 @@ def page_source(scan: NoteScan) -> str:
 
 
 def _yaml(meta: dict[str, Any]) -> str:
+    if not meta:  # most notes: what the dumper writes for {}, without it
+        return "{}\n"
     try:
         return str(yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False))
     except yaml.YAMLError:  # a property only YAML's loader can express: the theme goes without

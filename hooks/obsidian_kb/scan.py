@@ -43,6 +43,9 @@ _BLOCK_BOUNDARY = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|---[ \t]*
 BLOCK_ID_RE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
 #: Obsidian tags: letters (Korean too), digits, ``_``, ``-``, ``/``; at least one non-digit.
 TAG_RE = re.compile(r"(?<![^\s(\[{,;])#([\w\-/]*[^\W\d][\w\-/]*)", re.U)
+#: Where TAG_RE could match once links are blanked (a link's last character, ``]`` or ``)``,
+#: becomes a space): a line without such a place holds no tag, and skips the blanking.
+_TAG_CANDIDATE = re.compile(r"(?<![^\s(\[{,;\])])#[\w\-/]*[^\W\d]", re.U)
 
 
 @dataclass(frozen=True)
@@ -332,7 +335,7 @@ def scan_note(text: str, slugify: Slugify = default_slugify) -> NoteScan:
             if md_spec is not None:
                 links.append(LinkOccurrence(md_spec, lineno, m.start() + 1,
                                             link_context(src_lines[idx], m.start(), m.end())))
-        if "#" in content:  # tags, outside link targets (``[[n#H]]`` holds no tag)
+        if "#" in content and _TAG_CANDIDATE.search(content):  # tags; ``[[n#H]]`` holds none
             without_links = WIKILINK_RE.sub(_spaces, content) if "[[" in content else content
             if "](" in without_links:
                 without_links = MARKDOWN_LINK_RE.sub(_spaces, without_links)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kbtest import dedent
 from obsidian_kb.scan import scan_note, split_frontmatter
 
@@ -219,3 +221,33 @@ def test_blocks(text, expected):
 def test_body_start_after_frontmatter():
     assert scan_note("---\na: 1\n---\nbody").body_start == 3
     assert scan_note("body").body_start == 0
+
+
+def _reference_tags(line: str) -> list[str]:
+    """Tags of one plain line the way the scan found them before its quick pre-check."""
+    from obsidian_kb.scan import TAG_RE, normalise_tag
+    from obsidian_kb.wikilink import MARKDOWN_LINK_RE, WIKILINK_RE
+
+    blank = WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), line)
+    blank = MARKDOWN_LINK_RE.sub(lambda m: " " * len(m.group(0)), blank)
+    return [normalise_tag(m.group(1)) for m in TAG_RE.finditer(blank)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["#", "##", "[[", "]]", "[", "]", "(", ")", "](", "a", "태그",
+                                 "1", " ", "/", "-", "|", ",", ";", "x.md", "[[a]]", "[[a#b]]",
+                                 "[t](x.md)"]), max_size=24).map("".join))
+def test_tags_match_the_blank_then_search_reference(line):
+    # the pre-check skips lines with no place a tag could start; it must never skip a tag
+    expected = {t.casefold() for t in _reference_tags(line) if t}
+    assert {t.casefold() for t in scan_note(f"본문\n\n{line}\n").tags} == expected
+
+
+@pytest.mark.parametrize(("line", "tags"), [
+    ("[[a]]#붙은태그 뒤", ("붙은태그",)),  # a link's last ']' counts as a break, as before
+    ("[x](y.md)#태그", ("태그",)),
+    ("[[노트#제목]] 그리고 [[#제목]]", ()),
+    ("## 제목 #진짜", ("진짜",)),
+])
+def test_tags_next_to_links(line, tags):
+    assert scan_note(f"본문\n\n{line}\n").tags == tags
