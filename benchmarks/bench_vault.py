@@ -531,7 +531,8 @@ def main() -> int:
     ap.add_argument("--serve-edits", type=int, default=3, help="timed edits per server")
     ap.add_argument("--paired", action="store_true",
                     help="run each engine build at the same time as a floor build, on its own CPU, "
-                         "and report the median of the per-pair CPU ratios (needs 2 CPUs)")
+                         "and report the geometric mean of the per-pair CPU ratios (needs 2 CPUs and "
+                         "an even --repeat)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (for debugging)")
     args = ap.parse_args()
     if args.paired and args.repeat % 2:
