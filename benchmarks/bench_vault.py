@@ -23,10 +23,10 @@ round, and the geometric mean of the per-pair CPU ratios is reported as well
 (``--repeat`` must then be even): this VM's speed drifts by tens of percent
 between minutes, which sequential builds turn into noise larger than the gap
 being measured; builds sharing the same seconds share the drift. Its two CPUs
-need not be equally fast either (a floor-against-floor pair measured 0.960 one
-way round and 1.055 the other): with each build on each CPU equally often, the
-geometric mean cancels that factor, which a median of an odd number of rounds
-does not.
+need not be equally fast either (the floor build paired with a copy of itself
+measured 0.960 one way round and 1.055 the other): with each build on each CPU
+equally often, the geometric mean cancels that factor, which a median of an odd
+number of rounds does not.
 
 Then the **serve latency**: ``mkdocs serve`` on a ``--serve-notes`` vault (1,000
 notes), engine and floor one after the other in the same run. Each edit appends
