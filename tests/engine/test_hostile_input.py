@@ -180,6 +180,17 @@ def test_unbounded_properties_are_refused_and_located(yaml_text, words):
     assert get_data(page_source(scan)) == ("본문\n", {})
 
 
+def test_pure_python_yaml_recursing_is_the_same_warning(monkeypatch):
+    # PyYAML without libyaml (a platform with no wheel) recurses once per nesting level
+    import yaml
+    from obsidian_kb import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "_LOADER", yaml.SafeLoader)
+    scan = scan_note("---\na: " + "[" * 5000 + "\n---\n본문\n")
+    [problem] = scan.problems
+    assert "nested more than 20 levels" in problem.message and scan.frontmatter == {}
+
+
 def test_properties_as_deep_as_obsidian_writes_them_are_kept():
     # the bound is generous: nested mappings and lists, shared aliases, a few hundred values
     text = ("---\nbase: &b {a: [1, 2, {c: [3]}]}\nuses: [*b, *b]\n"
