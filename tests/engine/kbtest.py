@@ -25,6 +25,14 @@ def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
+def alias_bomb(levels: int) -> str:
+    """YAML properties of ``levels`` anchors, each a list of nine aliases of the one before:
+    a few lines that expand to 9**levels values for any reader that follows the aliases."""
+    rows = ["l0: &l0 [" + ", ".join(["웃음"] * 9) + "]"]
+    rows += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(rows)
+
+
 def make_index(files: Mapping[str, str | None]) -> VaultIndex:
     """``{vault path: note text or None for a non-note file}``; every file is published."""
     index = VaultIndex()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kbtest import make_context, make_index, render, render_page
+from kbtest import alias_bomb, make_context, make_index, render, render_page
 from mkdocs.utils.meta import get_data
 from obsidian_kb.backlinks import MAX_CONTEXTS, collect_backlinks, render_backlinks
 from obsidian_kb.checks import resolve_vault
@@ -160,17 +160,11 @@ def test_invalid_frontmatter_is_not_body():
     assert get_data(page_source(scan)) == ("본문\n", {})
 
 
-def _alias_bomb(levels: int) -> str:
-    rows = ["l0: &l0 [" + ", ".join(["웃음"] * 9) + "]"]
-    rows += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, levels)]
-    return "\n".join(rows)
-
-
 @pytest.mark.parametrize(("yaml_text", "words"), [
     ("a: &x [*x]", "alias inside itself"),  # a cycle: every reader recursed until the stack ran out
     ("a: " + "[" * 500 + "]" * 500, "nested more than 20 levels"),
     ("a: " + "[" * 5000, "nest"),  # libyaml refuses it ("nesting depth"); PyYAML alone recursed
-    (_alias_bomb(9), "more than 10,000 property values"),  # 9**9 values once expanded
+    (alias_bomb(9), "more than 10,000 property values"),  # 9**9 values once expanded
 ])
 def test_unbounded_properties_are_refused_and_located(yaml_text, words):
     scan = scan_note(f"---\n{yaml_text}\n---\n본문\n")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from kbtest import alias_bomb
 
 pytestmark = pytest.mark.slow
 
@@ -83,9 +84,7 @@ def _make_vault(tmp: Path) -> Path:
     }
     notes["순환 속성.md"] = "---\na: &x [*x]\n---\n# 순환\n\n[[index]]\n"
     notes["깊은 속성.md"] = "---\na: " + "[" * 500 + "]" * 500 + "\n---\n# 깊음\n"
-    bomb = ["l0: &l0 [" + ", ".join(["웃음"] * 9) + "]"]
-    bomb += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
-    notes["별칭 폭탄.md"] = "---\n" + "\n".join(bomb) + "\n---\n# 폭탄\n"
+    notes["별칭 폭탄.md"] = "---\n" + alias_bomb(9) + "\n---\n# 폭탄\n"
     for i in range(10):  # a chain deeper than the embed depth limit (8)
         notes[f"깊은 {i}.md"] = f"# 깊은 {i}\n\n![[깊은 {i + 1}]]\n"
     notes["깊은 10.md"] = "# 끝\n"
